@@ -1,0 +1,62 @@
+# memkeydb — top-level entry points. See README.md.
+#
+#   make            build the release server: build/memkeydb-server
+#   make run        install dependencies, build, start on 127.0.0.1:6379
+#   make test       install dependencies, build, run every test (release + asan/ubsan)
+#   make debug      debug build in build-debug/
+#   make asan       asan+ubsan build in build-asan/
+#   make bench      side-by-side benchmarks against redis-server (bench/)
+
+DEPS := build-essential cmake ninja-build pkg-config \
+        libmemkind-dev libnuma-dev libdaxctl-dev libhwloc-dev \
+        libgtest-dev libgmock-dev libbenchmark-dev libhiredis-dev libxxhash-dev \
+        redis-server redis-tools python3 python3-redis python3-pytest
+JOBS ?= $(shell nproc)
+PY := /usr/bin/python3
+
+.PHONY: all build deps run test unit-test py-test debug asan asan-test bench clean
+
+all: build
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	if ! dpkg -s $(DEPS) >/dev/null 2>&1; then \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEPS); \
+	fi
+
+build:
+	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build -j $(JOBS)
+
+debug:
+	cmake -S . -B build-debug -G Ninja -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build build-debug -j $(JOBS)
+
+asan:
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMEMKEYDB_SANITIZE=ON >/dev/null
+	cmake --build build-asan -j $(JOBS)
+
+run: deps build
+	./build/memkeydb-server --bind 127.0.0.1 --port 6379
+
+unit-test: build
+	cd build && ctest --output-on-failure -j $(JOBS)
+
+py-test: build
+	MEMKEYDB_SERVER=$(CURDIR)/build/memkeydb-server $(PY) -m pytest -q tests/
+
+asan-test: asan
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+	MEMKEYDB_SERVER=$(CURDIR)/build-asan/memkeydb-server MEMKEYDB_SANITIZED=1 $(PY) -m pytest -q tests/integration
+
+test: deps
+	$(MAKE) unit-test
+	$(MAKE) py-test
+	$(MAKE) asan-test
+
+bench: deps build
+	$(PY) bench/compare.py
+
+clean:
+	rm -rf build build-debug build-asan

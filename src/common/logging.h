@@ -1,0 +1,66 @@
+// Logging in Redis's log-line format ("pid:role dd Mon yyyy hh:mm:ss.mmm <level> message"),
+// and CHECK/DCHECK for invariants. Input from a client or a file is never CHECKed: it is
+// reported. A failed CHECK logs the condition and its place, then aborts.
+#pragma once
+
+#include <sstream>
+#include <string>
+
+namespace memkeydb {
+
+enum class LogLevel { kDebug = 0, kVerbose = 1, kNotice = 2, kWarning = 3 };
+
+// Configuration of the process-wide log. Not thread-safe to change while other threads log.
+void SetLogLevel(LogLevel level);
+LogLevel GetLogLevel();
+// Empty path: standard output.
+bool SetLogFile(const std::string& path);
+void SetLogRole(char role);  // 'M' primary, 'S' replica, 'C' child, 'X' sentinel
+
+void LogLine(LogLevel level, const std::string& message);
+
+namespace internal {
+class LogMessage {
+ public:
+  explicit LogMessage(LogLevel level) : level_(level) {}
+  ~LogMessage() { LogLine(level_, stream_.str()); }
+  std::ostringstream& stream() { return stream_; }
+
+ private:
+  LogLevel level_;
+  std::ostringstream stream_;
+};
+
+[[noreturn]] void CheckFailed(const char* file, int line, const char* condition,
+                              const std::string& extra);
+
+class CheckMessage {
+ public:
+  CheckMessage(const char* file, int line, const char* cond) : file_(file), line_(line), cond_(cond) {}
+  [[noreturn]] ~CheckMessage() { CheckFailed(file_, line_, cond_, stream_.str()); }
+  std::ostringstream& stream() { return stream_; }
+
+ private:
+  const char* file_;
+  int line_;
+  const char* cond_;
+  std::ostringstream stream_;
+};
+}  // namespace internal
+
+}  // namespace memkeydb
+
+#define MKDB_LOG(level)                                                        \
+  if (::memkeydb::LogLevel::level < ::memkeydb::GetLogLevel()) {               \
+  } else                                                                       \
+    ::memkeydb::internal::LogMessage(::memkeydb::LogLevel::level).stream()
+
+#define CHECK(cond) \
+  if (__builtin_expect(!!(cond), 1)) {} else ::memkeydb::internal::CheckMessage(__FILE__, __LINE__, #cond).stream()
+
+#ifdef NDEBUG
+#define DCHECK(cond) \
+  if (true) {} else ::memkeydb::internal::CheckMessage(__FILE__, __LINE__, #cond).stream()
+#else
+#define DCHECK(cond) CHECK(cond)
+#endif

@@ -1,0 +1,117 @@
+#include "memory/memory_tiers.h"
+
+#include <memkind.h>
+
+#include <cstring>
+
+#include "common/logging.h"
+
+namespace memkeydb {
+namespace {
+inline memkind_t Kind(void* k) { return static_cast<memkind_t>(k); }
+
+[[noreturn]] void OutOfMemory(size_t size) {
+  MKDB_LOG(kWarning) << "Out Of Memory allocating " << size << " bytes on DRAM";
+  abort();
+}
+}  // namespace
+
+MemoryTiers::MemoryTiers() : dram_kind_(MEMKIND_DEFAULT) {}
+
+MemoryTiers& MemoryTiers::Get() {
+  static MemoryTiers* instance = new MemoryTiers();  // never destroyed: freed blocks outlive exit
+  return *instance;
+}
+
+void MemoryTiers::Count(Tier t, void* p, int64_t sign) {
+  int i = static_cast<int>(t);
+  used_[i] += sign * static_cast<int64_t>(UsableSize(p, t));
+  allocations_[i] += sign;
+  if (sign > 0 && used_[0] + used_[1] > peak_) peak_ = used_[0] + used_[1];
+}
+
+void* MemoryTiers::RawAlloc(Tier t, size_t size, bool zeroed) {
+  if (size == 0) size = 1;
+  memkind_t kind = Kind(t == Tier::kDram ? dram_kind_ : far_kind_);
+  return zeroed ? memkind_calloc(kind, 1, size) : memkind_malloc(kind, size);
+}
+
+void* MemoryTiers::AllocateOn(size_t size, Tier wanted, Tier* tier) {
+  return AllocateOn(size, wanted, tier, false);
+}
+
+void* MemoryTiers::AllocateZeroed(size_t size, Placement placement, Tier* tier) {
+  return AllocateOn(size, policy_.Place(placement, size), tier, true);
+}
+
+void* MemoryTiers::AllocateOn(size_t size, Tier wanted, Tier* tier, bool zeroed) {
+  if (wanted == Tier::kFar && far_kind_ != nullptr) {
+    if (void* p = RawAlloc(Tier::kFar, size, zeroed)) {
+      *tier = Tier::kFar;
+      Count(Tier::kFar, p, +1);
+      return p;
+    }
+    if (fallbacks_++ == 0) {
+      MKDB_LOG(kWarning) << "Far memory exhausted: allocations fall back to DRAM";
+    }
+  }
+  void* p = RawAlloc(Tier::kDram, size, zeroed);
+  if (p == nullptr) OutOfMemory(size);
+  *tier = Tier::kDram;
+  Count(Tier::kDram, p, +1);
+  return p;
+}
+
+void* MemoryTiers::Allocate(size_t size, Placement placement, Tier* tier) {
+  return AllocateOn(size, policy_.Place(placement, size), tier);
+}
+
+void* MemoryTiers::Reallocate(void* p, size_t new_size, Placement placement, Tier* tier) {
+  if (p == nullptr) return Allocate(new_size, placement, tier);
+  Tier wanted = policy_.Place(placement, new_size);
+  if (wanted == *tier || (wanted == Tier::kFar && far_kind_ == nullptr)) {
+    Count(*tier, p, -1);
+    void* q = memkind_realloc(Kind(*tier == Tier::kDram ? dram_kind_ : far_kind_), p,
+                              new_size ? new_size : 1);
+    if (q != nullptr) {
+      Count(*tier, q, +1);
+      return q;
+    }
+    Count(*tier, p, +1);  // the old block is intact; move it instead
+  }
+  size_t old_size = UsableSize(p, *tier);
+  Tier new_tier;
+  void* q = AllocateOn(new_size, wanted, &new_tier);
+  memcpy(q, p, old_size < new_size ? old_size : new_size);
+  Free(p, *tier);
+  *tier = new_tier;
+  return q;
+}
+
+void MemoryTiers::Free(void* p, Tier tier) {
+  if (p == nullptr) return;
+  Count(tier, p, -1);
+  memkind_free(Kind(tier == Tier::kDram ? dram_kind_ : far_kind_), p);
+}
+
+size_t MemoryTiers::UsableSize(const void* p, Tier tier) const {
+  return memkind_malloc_usable_size(Kind(tier == Tier::kDram ? dram_kind_ : far_kind_),
+                                    const_cast<void*>(p));
+}
+
+bool MemoryTiers::OpenFarKmem(int kmem_kind, const char** error) {
+  memkind_t kind = kmem_kind == 0   ? MEMKIND_DAX_KMEM
+                   : kmem_kind == 1 ? MEMKIND_DAX_KMEM_ALL
+                                    : MEMKIND_DAX_KMEM_PREFERRED;
+  if (memkind_check_available(kind) != MEMKIND_SUCCESS) {
+    *error =
+        "no far-memory NUMA node found (KMEM DAX). Expose PMem/CXL memory as a NUMA node, e.g. "
+        "`daxctl reconfigure-device --mode=system-ram dax0.0`, or name the node(s) with "
+        "MEMKIND_DAX_KMEM_NODES=<nodes>";
+    return false;
+  }
+  far_kind_ = kind;
+  return true;
+}
+
+}  // namespace memkeydb

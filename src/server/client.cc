@@ -1,0 +1,169 @@
+#include "server/client.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "server/server.h"
+
+namespace memkeydb {
+namespace {
+// Bytes read per read(2) call when no large argument is pending (Redis reads 16 KiB too).
+constexpr size_t kReadChunk = 16 * 1024;
+// A large bulk argument is read in pieces of at most this size, so a length announced by the
+// client never makes us allocate more than it has actually sent plus this.
+constexpr size_t kMaxReadAhead = 1 << 20;
+// An output buffer larger than this is released once fully written.
+constexpr size_t kKeepOutputCapacity = 64 * 1024;
+}  // namespace
+
+Client::Client(Server* server, int fd, uint64_t id)
+    : server_(server), fd_(fd), id_(id), writer_(&out_, 2) {
+  created_ms = last_interaction_ms = NowMs();
+  RequestParser::Limits limits;
+  limits.max_bulk_len = server->config().proto_max_bulk_len;
+  parser_.set_limits(limits);
+  authenticated = server->config().requirepass.empty();
+}
+
+Client::~Client() {
+  if (fd_ >= 0) close(fd_);
+  free(in_);
+}
+
+void Client::OnIoEvent(uint32_t events) {
+  if (has(kClientCloseAsap)) return;
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) HandleReadable();
+  if ((events & EPOLLOUT) && !has(kClientCloseAsap)) Flush();
+}
+
+void Client::EnsureReadSpace(size_t want) {
+  // Drop consumed bytes first: either nothing is left, or the unconsumed tail is moved down
+  // (the parser keeps offsets relative to in_pos_, so moving is safe).
+  if (in_pos_ == in_len_) {
+    in_pos_ = in_len_ = 0;
+  } else if (in_pos_ > 0 && (in_cap_ - in_len_ < want || in_pos_ >= in_cap_ / 2)) {
+    std::memmove(in_, in_ + in_pos_, in_len_ - in_pos_);
+    in_len_ -= in_pos_;
+    in_pos_ = 0;
+  }
+  if (in_cap_ - in_len_ >= want) return;
+  size_t cap = std::max(in_cap_ * 2, in_len_ + want);
+  char* p = static_cast<char*>(realloc(in_, cap));
+  if (p == nullptr) {
+    MKDB_LOG(kWarning) << "Out of memory growing the query buffer of client id=" << id_;
+    abort();
+  }
+  in_ = p;
+  in_cap_ = cap;
+}
+
+void Client::HandleReadable() {
+  size_t want = kReadChunk;
+  size_t wanted = parser_.BytesWanted();
+  if (wanted > want) want = std::min(wanted, kMaxReadAhead);
+  EnsureReadSpace(want);
+  ssize_t n = read(fd_, in_ + in_len_, in_cap_ - in_len_);
+  if (n == 0) {
+    CloseAsync();
+    return;
+  }
+  if (n < 0) {
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      MKDB_LOG(kVerbose) << "Reading from client: " << strerror(errno);
+      CloseAsync();
+    }
+    return;
+  }
+  in_len_ += static_cast<size_t>(n);
+  server_->stats().net_input_bytes += static_cast<uint64_t>(n);
+  ++server_->stats().total_reads_processed;
+  last_interaction_ms = NowMs();
+  if (static_cast<int64_t>(input_buffered()) > server_->config().client_query_buffer_limit) {
+    MKDB_LOG(kWarning) << "Closing client that reached max query buffer length: id=" << id_
+                       << " addr=" << peer_ << " qbuf=" << input_buffered();
+    ++server_->stats().client_qbuf_limit_disconnections;
+    CloseAsync();
+    return;
+  }
+  ProcessInput();
+}
+
+void Client::ProcessInput() {
+  while (in_pos_ < in_len_ && !has(kClientCloseAsap | kClientCloseAfterReply | kClientPaused)) {
+    parser_.set_authenticated(authenticated);
+    size_t consumed = 0;
+    RequestParser::Result r = parser_.Parse(in_ + in_pos_, in_len_ - in_pos_, &consumed);
+    if (r == RequestParser::Result::kNeedMore) break;
+    if (r == RequestParser::Result::kError) {
+      MKDB_LOG(kVerbose) << "Protocol error (" << parser_.error() << ") from client: id=" << id_
+                         << " addr=" << peer_;
+      writer_.Error("ERR " + parser_.error());
+      flags |= kClientCloseAfterReply;
+      in_pos_ = in_len_;
+      break;
+    }
+    if (!parser_.args().empty()) {
+      if (!server_->Execute(this, parser_.args())) {
+        parser_.Reset();
+        break;  // paused: the command stays in the buffer and runs on unpause
+      }
+    }
+    in_pos_ += consumed;
+  }
+  if (pending_output() > 0 || has(kClientCloseAfterReply)) server_->OnClientOutput(this);
+}
+
+bool Client::Flush() {
+  while (out_sent_ < out_.size()) {
+    ssize_t n = write(fd_, out_.data() + out_sent_, out_.size() - out_sent_);
+    if (n > 0) {
+      out_sent_ += static_cast<size_t>(n);
+      server_->stats().net_output_bytes += static_cast<uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!write_watch_) {
+        server_->loop().Watch(fd_, true, true, this);
+        write_watch_ = true;
+      }
+      // Move the unsent tail down once most of the buffer is sent, so it does not grow forever.
+      if (out_sent_ > out_.size() / 2) {
+        out_.erase(0, out_sent_);
+        out_sent_ = 0;
+      }
+      return true;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    MKDB_LOG(kVerbose) << "Error writing to client: " << strerror(errno);
+    CloseAsync();
+    return false;
+  }
+  ++server_->stats().total_writes_processed;
+  out_sent_ = 0;
+  if (out_.capacity() > kKeepOutputCapacity) {
+    std::string().swap(out_);
+  } else {
+    out_.clear();
+  }
+  if (write_watch_) {
+    server_->loop().Watch(fd_, true, false, this);
+    write_watch_ = false;
+  }
+  if (has(kClientCloseAfterReply)) CloseAsync();
+  return true;
+}
+
+void Client::CloseAsync() {
+  if (has(kClientCloseAsap)) return;
+  flags |= kClientCloseAsap;
+  server_->ScheduleClose(this);
+}
+
+}  // namespace memkeydb

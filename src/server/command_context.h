@@ -1,0 +1,76 @@
+// CommandContext: what a command handler gets — the arguments, the client, its database, the
+// reply writer — plus the helpers every family needs (argument parsing that replies Redis's
+// error on failure, key-modified signals for WATCH and the dirty counter).
+//
+// Handlers reply exactly once (one RESP value, possibly an aggregate). Errors go through
+// Error() so that INFO errorstats and failed_calls count them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ds/entry.h"
+#include "protocol/resp_writer.h"
+#include "server/client.h"
+#include "store/database.h"
+
+namespace memkeydb {
+
+class Server;
+struct Command;
+
+using ArgList = std::vector<std::string_view>;
+
+class CommandContext {
+ public:
+  CommandContext(Server* server, Client* client, const ArgList* args, const Command* cmd,
+                 int64_t now_ms);
+
+  Server& server() { return *server_; }
+  Client& client() { return *client_; }
+  const Command& command() const { return *cmd_; }
+  const ArgList& args() const { return *args_; }
+  std::string_view arg(size_t i) const { return (*args_)[i]; }
+  size_t argc() const { return args_->size(); }
+  ReplyWriter& reply() { return client_->reply(); }
+  Database& db();
+  int64_t now_ms() const { return now_ms_; }
+
+  // Replies with an error and counts it. `msg` must start with the error code ("ERR ...").
+  void Error(std::string_view msg);
+  void WrongType();
+  void SyntaxError();
+  bool failed() const { return failed_; }
+
+  // Parse helpers: on failure they reply with Redis's error and return false.
+  bool ParseInt(size_t i, int64_t* out);
+  bool ParseInt(std::string_view s, int64_t* out);
+  bool ParseUint(size_t i, uint64_t* out);
+  bool ParseDouble(size_t i, double* out);  // "ERR value is not a valid float"
+  // Case-insensitive comparison of argument i with an option name.
+  bool ArgIs(size_t i, std::string_view option) const;
+
+  // --- keyspace helpers ---
+  // The live entry for `key` in the current database, counting keyspace hits/misses.
+  Entry* Lookup(std::string_view key);
+  // Like Lookup, but without touching hit/miss statistics or access time (for writes).
+  Entry* LookupForWrite(std::string_view key);
+  // A key was modified: invalidates WATCHes and counts towards the dirty counter.
+  void KeyModified(std::string_view key, int64_t dirty = 1) { KeyModifiedIn(db_index(), key, dirty); }
+  void KeyModifiedIn(int db, std::string_view key, int64_t dirty = 1);
+  // Keyspace notification (notify-keyspace-events); `type_class` is Redis's class letter.
+  void Notify(char type_class, std::string_view event, std::string_view key, int db = -1);
+  int db_index() const { return client_->db_index; }
+
+ private:
+  Server* server_;
+  Client* client_;
+  const ArgList* args_;
+  const Command* cmd_;
+  int64_t now_ms_;
+  bool failed_ = false;
+};
+
+}  // namespace memkeydb

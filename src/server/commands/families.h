@@ -1,0 +1,17 @@
+// Registration entry points of the command families, one per file in this folder.
+// Each function registers its family's declarative CommandSpec array with CommandTable.
+#pragma once
+
+namespace memkeydb {
+
+void RegisterConnectionCommands();   // connection_family.cc: PING ECHO QUIT RESET AUTH HELLO SELECT
+void RegisterTransactionCommands();  // transaction_family.cc: MULTI EXEC DISCARD WATCH UNWATCH
+void RegisterStringCommands();       // string_family.cc: GET SET ... LCS
+void RegisterBitmapCommands();       // bitmap_family.cc: SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD
+void RegisterKeyCommands();          // key_family.cc: DEL EXISTS ... SCAN, expiry commands, DB commands
+void RegisterServerCommands();       // server_family.cc: INFO CLIENT TIME SLOWLOG LATENCY DEBUG ...
+void RegisterConfigCommands();       // config_family.cc: CONFIG GET|SET|RESETSTAT|REWRITE
+void RegisterPubSubCommands();       // pubsub_family.cc: (P|S)SUBSCRIBE PUBLISH PUBSUB ...
+void RegisterIntrospectionCommands();  // command_family.cc: COMMAND and its subcommands
+
+}  // namespace memkeydb

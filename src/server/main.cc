@@ -1,0 +1,141 @@
+// memkeydb-server: a Redis 7.0-compatible server keeping its data in DRAM and far memory.
+// Usage: memkeydb-server [config-file] [--option value ...]   (like redis-server)
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "common/logging.h"
+#include "memory/memory_tiers.h"
+#include "server/config.h"
+#include "server/server.h"
+
+namespace memkeydb {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+void OnShutdownSignal(int sig) { Server::pending_shutdown_signal = sig; }
+
+void InstallSignalHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnShutdownSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+}
+
+void Daemonize() {
+  if (fork() != 0) _exit(0);
+  setsid();
+  int fd = open("/dev/null", O_RDWR);
+  if (fd >= 0) {
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO) close(fd);
+  }
+}
+
+LogLevel ParseLogLevel(const std::string& s) {
+  if (s == "debug") return LogLevel::kDebug;
+  if (s == "verbose") return LogLevel::kVerbose;
+  if (s == "warning") return LogLevel::kWarning;
+  return LogLevel::kNotice;
+}
+
+// Sets up the tiers the configuration asks for. Returns false (after logging what is missing
+// and how to provide it) if a far tier is required but unavailable.
+bool SetUpTiers(const Config& config) {
+  MemoryTiers& tiers = MemoryTiers::Get();
+  AllocPolicy policy;
+  if (!ParseAllocPolicy(config.memory_alloc_policy, &policy)) policy = AllocPolicy::kOnlyDram;
+  if (policy != AllocPolicy::kOnlyDram) {
+    const char* error = nullptr;
+    if (!tiers.OpenFarKmem(0, &error)) {
+      MKDB_LOG(kWarning) << "memory-alloc-policy " << config.memory_alloc_policy
+                         << " needs a far-memory tier, but " << error;
+      return false;
+    }
+  }
+  tiers.policy().SetMode(policy, tiers.far_available());
+  if (policy == AllocPolicy::kThreshold) tiers.policy().set_threshold(config.static_threshold);
+  if (policy == AllocPolicy::kRatio) {
+    tiers.policy().set_threshold(config.initial_dynamic_threshold);
+  }
+  tiers.policy().set_table_on_dram(config.hashtable_on_dram);
+  MKDB_LOG(kNotice) << "Memory tiers: policy " << AllocPolicyName(policy) << ", far tier "
+                    << (tiers.far_available() ? "KMEM DAX (memkind)" : "none")
+                    << ", threshold " << tiers.policy().threshold() << " bytes";
+  return true;
+}
+
+int Main(int argc, char** argv) {
+  if (argc >= 2 && (strcmp(argv[1], "-v") == 0 || strcmp(argv[1], "--version") == 0)) {
+    printf("memkeydb server v=%s (Redis 7.0.15 compatible) malloc=memkind bits=64\n", kVersion);
+    return 0;
+  }
+  if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+    printf(
+        "Usage: memkeydb-server [/path/to/redis.conf] [options] [-]\n"
+        "       memkeydb-server -v or --version\n"
+        "       memkeydb-server -h or --help\n\n"
+        "Examples:\n"
+        "       memkeydb-server (run the server with default config)\n"
+        "       memkeydb-server /etc/redis/6379.conf\n"
+        "       memkeydb-server --port 7777\n"
+        "       memkeydb-server --memory-alloc-policy ratio --dram-pmem-ratio 1 3\n");
+    return 0;
+  }
+  Config config;
+  Status st = config.LoadArgs(argc, argv);
+  if (!st.ok()) {
+    fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (memkeydb %s) ***\n%s\n", kVersion,
+            st.message().c_str());
+    return 1;
+  }
+  if (config.daemonize) Daemonize();
+  SetLogLevel(ParseLogLevel(config.loglevel));
+  if (!config.logfile.empty() && !SetLogFile(config.logfile)) {
+    fprintf(stderr, "Can't open the log file: %s\n", strerror(errno));
+    return 1;
+  }
+  if (!config.pidfile.empty()) {
+    if (FILE* f = fopen(config.pidfile.c_str(), "w")) {
+      fprintf(f, "%d\n", static_cast<int>(getpid()));
+      fclose(f);
+    }
+  }
+  MKDB_LOG(kNotice) << "oO0OoO0OoO0Oo memkeydb is starting oO0OoO0OoO0Oo";
+  MKDB_LOG(kNotice) << "memkeydb version=" << kVersion << ", bits=64, pid=" << getpid()
+                    << ", just started";
+  if (!config.dir.empty() && chdir(config.dir.c_str()) != 0) {
+    MKDB_LOG(kWarning) << "Can't chdir to '" << config.dir << "': " << strerror(errno);
+    return 1;
+  }
+  if (!SetUpTiers(config)) return 1;
+  InstallSignalHandlers();
+  std::string pidfile = config.pidfile, unixsocket = config.unixsocket;
+  Server server(std::move(config));
+  if (!server.Start()) return 1;
+  MKDB_LOG(kNotice) << "Server initialized";
+  MKDB_LOG(kNotice) << "Ready to accept connections tcp";
+  server.Run();
+  MKDB_LOG(kWarning) << "User requested shutdown...";
+  if (!pidfile.empty()) unlink(pidfile.c_str());
+  if (!unixsocket.empty()) unlink(unixsocket.c_str());
+  MKDB_LOG(kWarning) << "memkeydb is now ready to exit, bye bye...";
+  return 0;
+}
+
+}  // namespace
+}  // namespace memkeydb
+
+int main(int argc, char** argv) { return memkeydb::Main(argc, argv); }

@@ -1,0 +1,667 @@
+#include "server/server.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+
+#include "common/clock.h"
+#include "common/glob.h"
+#include "common/logging.h"
+#include "common/strutil.h"
+#include "memory/memory_tiers.h"
+#include "net/socket.h"
+#include "server/command_table.h"
+#include "server/errors.h"
+
+namespace memkeydb {
+namespace {
+
+// Commands a RESP2 client in subscribed mode may still run.
+bool AllowedInPubSubMode(const std::string& name) {
+  static const char* kAllowed[] = {"ping",       "subscribe",  "ssubscribe", "unsubscribe",
+                                   "sunsubscribe", "psubscribe", "punsubscribe", "quit",
+                                   "reset"};
+  for (const char* a : kAllowed) {
+    if (name == a) return true;
+  }
+  return false;
+}
+
+// Commands that run immediately inside MULTI instead of being queued.
+bool RunsInsideMulti(const std::string& name) {
+  return name == "exec" || name == "discard" || name == "multi" || name == "watch" ||
+         name == "quit" || name == "reset";
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string RandomHex(size_t n) {
+  std::random_device rd;
+  static const char kHex[] = "0123456789abcdef";
+  std::string s(n, '0');
+  for (char& c : s) c = kHex[rd() & 15];
+  return s;
+}
+
+// notify-keyspace-events flag bits.
+enum NotifyFlag : uint32_t {
+  kNotifyKeyspace = 1 << 0,   // K
+  kNotifyKeyevent = 1 << 1,   // E
+  kNotifyGeneric = 1 << 2,    // g
+  kNotifyString = 1 << 3,     // $
+  kNotifyList = 1 << 4,       // l
+  kNotifySet = 1 << 5,        // s
+  kNotifyHash = 1 << 6,       // h
+  kNotifyZset = 1 << 7,       // z
+  kNotifyExpired = 1 << 8,    // x
+  kNotifyEvicted = 1 << 9,    // e
+  kNotifyStream = 1 << 10,    // t
+  kNotifyKeyMiss = 1 << 11,   // m
+  kNotifyModule = 1 << 12,    // d
+  kNotifyNew = 1 << 13,       // n
+};
+
+uint32_t NotifyBit(char c) {
+  switch (c) {
+    case 'K': return kNotifyKeyspace;
+    case 'E': return kNotifyKeyevent;
+    case 'g': return kNotifyGeneric;
+    case '$': return kNotifyString;
+    case 'l': return kNotifyList;
+    case 's': return kNotifySet;
+    case 'h': return kNotifyHash;
+    case 'z': return kNotifyZset;
+    case 'x': return kNotifyExpired;
+    case 'e': return kNotifyEvicted;
+    case 't': return kNotifyStream;
+    case 'm': return kNotifyKeyMiss;
+    case 'd': return kNotifyModule;
+    case 'n': return kNotifyNew;
+    case 'A':
+      return kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash |
+             kNotifyZset | kNotifyExpired | kNotifyEvicted | kNotifyStream | kNotifyModule;
+  }
+  return 0;
+}
+
+std::string QuoteForMonitor(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\a': out += "\\a"; break;
+      case '\b': out += "\\b"; break;
+      default:
+        if (c >= 32 && c < 127) {
+          out += static_cast<char>(c);
+        } else {
+          char buf[8];
+          snprintf(buf, sizeof(buf), "\\x%02x", c);
+          out += buf;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+// A listening socket registered with the loop.
+class Server::Listener : public IoHandler {
+ public:
+  Listener(Server* server, int fd, bool unix_socket)
+      : server_(server), fd_(fd), unix_(unix_socket) {}
+  ~Listener() override { close(fd_); }
+  void OnIoEvent(uint32_t) override { server_->Accept(fd_, unix_); }
+  int fd() const { return fd_; }
+
+ private:
+  Server* server_;
+  int fd_;
+  bool unix_;
+};
+
+Server::Server(Config config) : config_(std::move(config)) {
+  RegisterAllCommands();
+  start_ms_ = NowMs();
+  last_save_s = start_ms_ / 1000;
+  run_id_ = RandomHex(40);
+  for (int i = 0; i < config_.databases; ++i) {
+    dbs_.push_back(std::make_unique<Database>(i));
+    dbs_.back()->set_events(this);
+  }
+}
+
+Server::~Server() {
+  std::vector<Client*> all;
+  for (auto& [id, c] : clients_) all.push_back(c);
+  for (Client* c : all) FreeClient(c);
+  listeners_.clear();
+}
+
+bool Server::Start() {
+  if (!loop_.ok()) {
+    MKDB_LOG(kWarning) << "Failed creating the event loop: " << strerror(errno);
+    return false;
+  }
+  if (config_.port != 0) {
+    for (const std::string& addr_in : config_.bind) {
+      bool optional = !addr_in.empty() && addr_in[0] == '-';
+      std::string addr = optional ? addr_in.substr(1) : addr_in;
+      std::string err;
+      int fd = ListenTcp(addr, static_cast<int>(config_.port), static_cast<int>(config_.tcp_backlog),
+                         &err);
+      if (fd < 0) {
+        if (optional) continue;
+        MKDB_LOG(kWarning) << err;
+        MKDB_LOG(kWarning) << "Failed listening on port " << config_.port << " (tcp), aborting.";
+        return false;
+      }
+      listeners_.push_back(std::make_unique<Listener>(this, fd, false));
+    }
+    bound_port_ = static_cast<int>(config_.port);
+  }
+  if (!config_.unixsocket.empty()) {
+    std::string err;
+    int fd = ListenUnix(config_.unixsocket, static_cast<int>(config_.unixsocketperm),
+                        static_cast<int>(config_.tcp_backlog), &err);
+    if (fd < 0) {
+      MKDB_LOG(kWarning) << err;
+      return false;
+    }
+    listeners_.push_back(std::make_unique<Listener>(this, fd, true));
+  }
+  if (listeners_.empty()) {
+    MKDB_LOG(kWarning) << "Configured to not listen anywhere, exiting.";
+    return false;
+  }
+  for (auto& l : listeners_) loop_.Watch(l->fd(), true, false, l.get());
+  loop_.set_before_sleep([this] { BeforeSleep(); });
+  loop_.set_cron(static_cast<int>(1000 / std::clamp<int64_t>(config_.hz, 1, 500)),
+                 [this] { Cron(); });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients
+
+void Server::Accept(int listen_fd, bool unix_socket) {
+  // Accept a bounded batch per event so a connection flood cannot starve other clients.
+  for (int i = 0; i < 1000; ++i) {
+    std::string peer, local, err;
+    int fd = AcceptConnection(listen_fd, unix_socket, &peer, &local, &err);
+    if (fd < 0) {
+      if (!err.empty()) MKDB_LOG(kWarning) << "Accepting client connection: " << err;
+      return;
+    }
+    ++stats_.total_connections_received;
+    if (static_cast<int64_t>(clients_.size()) >= config_.maxclients) {
+      static const char kMsg[] = "-ERR max number of clients reached\r\n";
+      ssize_t ignored = write(fd, kMsg, sizeof(kMsg) - 1);
+      (void)ignored;
+      close(fd);
+      ++stats_.rejected_connections;
+      continue;
+    }
+    if (!unix_socket) {
+      SetNoDelay(fd);
+      if (config_.tcp_keepalive > 0) SetKeepAlive(fd, static_cast<int>(config_.tcp_keepalive));
+    }
+    Client* c = new Client(this, fd, next_client_id_++);
+    c->set_addresses(peer, local);
+    if (unix_socket) c->flags |= kClientUnixSocket;
+    clients_[c->id()] = c;
+    if (!loop_.Watch(fd, true, false, c)) {
+      MKDB_LOG(kWarning) << "Error registering fd event for the new client: " << strerror(errno);
+      FreeClient(c);
+    }
+  }
+}
+
+Client* Server::CreateFakeClient() {
+  Client* c = new Client(this, -1, next_client_id_++);
+  c->flags |= kClientProtected;
+  c->authenticated = true;
+  clients_[c->id()] = c;
+  return c;
+}
+
+Client* Server::FindClient(uint64_t id) {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second;
+}
+
+void Server::FreeClient(Client* c) {
+  if (c->fd() >= 0) loop_.Unwatch(c->fd());
+  pubsub_.RemoveClient(c);
+  UnwatchAll(c);
+  auto drop = [c](std::vector<Client*>& v) { v.erase(std::remove(v.begin(), v.end(), c), v.end()); };
+  drop(monitors_);
+  drop(pending_write_);
+  drop(paused_);
+  clients_.erase(c->id());
+  delete c;
+}
+
+void Server::FreeClosedClients() {
+  // A client may be scheduled twice (closed while already closing); free each once.
+  std::vector<Client*> closing;
+  closing.swap(closing_);
+  std::sort(closing.begin(), closing.end());
+  closing.erase(std::unique(closing.begin(), closing.end()), closing.end());
+  for (Client* c : closing) FreeClient(c);
+}
+
+void Server::OnClientOutput(Client* c) {
+  if (c->fake() || c->has(kClientPendingWrite)) return;
+  c->flags |= kClientPendingWrite;
+  pending_write_.push_back(c);
+  CheckOutputLimits(c);
+}
+
+void Server::CheckOutputLimits(Client* c) {
+  if (c->fake() || c->has(kClientCloseAsap)) return;
+  ClientClass cls = c->in_pubsub_mode() ? ClientClass::kPubSub : ClientClass::kNormal;
+  const OutputBufferLimit& lim = config_.client_output_buffer_limit[static_cast<int>(cls)];
+  auto used = static_cast<int64_t>(c->pending_output());
+  bool hard = lim.hard > 0 && used >= lim.hard;
+  bool soft = false;
+  if (lim.soft > 0 && used >= lim.soft) {
+    int64_t now = NowMs();
+    if (c->soft_limit_since_ms == 0) {
+      c->soft_limit_since_ms = now;
+    } else if ((now - c->soft_limit_since_ms) / 1000 >= lim.soft_seconds) {
+      soft = true;
+    }
+  } else {
+    c->soft_limit_since_ms = 0;
+  }
+  if (hard || soft) {
+    MKDB_LOG(kWarning) << "Client id=" << c->id() << " addr=" << c->peer()
+                       << " scheduled to be closed ASAP for overcoming of output buffer limits.";
+    ++stats_.client_outbuf_limit_disconnections;
+    c->CloseAsync();
+  }
+}
+
+size_t Server::ClientBufferBytes() const {
+  size_t n = 0;
+  for (const auto& [id, c] : clients_) n += c->input_capacity() + c->output_capacity();
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command pipeline
+
+void Server::Reject(Client* c, Command* cmd, std::string_view msg) {
+  if (cmd != nullptr) ++cmd->stats.rejected_calls;
+  if (c->has(kClientMulti)) c->flags |= kClientDirtyExec;
+  size_t sp = msg.find(' ');
+  std::string code(msg.substr(0, sp == std::string_view::npos ? msg.size() : sp));
+  ++stats_.total_error_replies;
+  if (stats_.error_counts.count(code) || stats_.error_counts.size() < 128) ++stats_.error_counts[code];
+  c->reply().Error(msg);
+}
+
+bool Server::Execute(Client* c, const ArgList& args) {
+  c->last_interaction_ms = NowMs();
+  size_t reply_start = c->output().size();
+  bool suppress = c->has(kClientReplyOff) || c->has(kClientReplySkip);
+
+  Command* cmd = CommandTable::Get().Find(args[0]);
+  if (cmd != nullptr && cmd->has_subcommands() && args.size() >= 2) {
+    Command* sub = CommandTable::FindSub(cmd, args[1]);
+    if (sub == nullptr) {
+      std::string msg = "ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) +
+                        "'. Try " + Upper(cmd->full_name) + " HELP.";
+      Reject(c, cmd, msg);
+      cmd = nullptr;
+      goto done;
+    }
+    cmd = sub;
+  }
+  if (cmd == nullptr) {
+    std::string msg = "ERR unknown command '" + std::string(args[0].substr(0, 128)) +
+                      "', with args beginning with: ";
+    for (size_t i = 1; i < args.size() && msg.size() < 128; ++i) {
+      msg += "'" + std::string(args[i].substr(0, 128 - std::min<size_t>(msg.size(), 128))) + "' ";
+    }
+    Reject(c, nullptr, msg);
+    goto done;
+  }
+  {
+    int arity = cmd->spec->arity;
+    auto argc = static_cast<int>(args.size());
+    if ((arity > 0 && argc != arity) || argc < -arity) {
+      Reject(c, cmd, "ERR wrong number of arguments for '" + cmd->full_name + "' command");
+      goto done;
+    }
+  }
+  if (!c->authenticated && !cmd->is(kCmdNoAuth)) {
+    Reject(c, cmd, errors::kNoAuth);
+    goto done;
+  }
+  if (c->has(kClientMulti) && cmd->is(kCmdNoMulti)) {
+    Reject(c, cmd, "ERR Command not allowed inside a transaction");
+    goto done;
+  }
+  if (c->resp() == 2 && c->in_pubsub_mode() && !AllowedInPubSubMode(cmd->full_name)) {
+    Reject(c, cmd,
+           "ERR Can't execute '" + cmd->full_name +
+               "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+               "this context");
+    goto done;
+  }
+  if (c->has(kClientMulti) && !RunsInsideMulti(cmd->parent ? cmd->parent->full_name : cmd->full_name)) {
+    c->multi_queue.emplace_back(args.begin(), args.end());
+    c->reply().SimpleString("QUEUED");
+    goto done;
+  }
+  if (!c->fake() && paused_for(cmd)) {
+    if (!c->has(kClientPaused)) {
+      c->flags |= kClientPaused;
+      paused_.push_back(c);
+    }
+    return false;
+  }
+  Call(c, cmd, args);
+
+done:
+  if (suppress) c->output().resize(reply_start);
+  c->flags &= ~kClientReplySkip;
+  if (c->has(kClientReplySkipNext)) {
+    c->flags &= ~kClientReplySkipNext;
+    c->flags |= kClientReplySkip;
+  }
+  return true;
+}
+
+void Server::Call(Client* c, Command* cmd, const ArgList& args) {
+  if (!monitors_.empty() && !cmd->is(kCmdSkipMonitor) && !cmd->is(kCmdAdmin)) FeedMonitors(c, args);
+  int64_t start = MonotonicUs();
+  CommandContext ctx(this, c, &args, cmd, NowMs());
+  cmd->spec->handler(ctx);
+  int64_t duration = MonotonicUs() - start;
+  ++cmd->stats.calls;
+  cmd->stats.usec += static_cast<uint64_t>(duration);
+  if (ctx.failed()) ++cmd->stats.failed_calls;
+  ++stats_.total_commands_processed;
+  c->last_command = cmd;
+
+  if (config_.slowlog_log_slower_than >= 0 && duration >= config_.slowlog_log_slower_than &&
+      !cmd->is(kCmdSkipSlowlog)) {
+    SlowlogEntry e;
+    e.id = next_slowlog_id++;
+    e.time_s = NowMs() / 1000;
+    e.duration_us = duration;
+    // Like Redis: at most 32 arguments, each cut to 128 bytes, with a note of what was cut.
+    size_t shown = std::min<size_t>(args.size(), 32);
+    for (size_t i = 0; i < shown; ++i) {
+      if (shown < args.size() && i == shown - 1) {
+        e.args.push_back("... (" + std::to_string(args.size() - shown + 1) + " more arguments)");
+        break;
+      }
+      std::string_view a = args[i];
+      if (a.size() > 128) {
+        e.args.push_back(std::string(a.substr(0, 128)) + "... (" +
+                         std::to_string(a.size() - 128) + " more bytes)");
+      } else {
+        e.args.emplace_back(a);
+      }
+    }
+    e.peer = c->peer();
+    e.name = c->name();
+    slowlog_.push_front(std::move(e));
+    while (static_cast<int64_t>(slowlog_.size()) > config_.slowlog_max_len) slowlog_.pop_back();
+  }
+  if (config_.latency_monitor_threshold > 0 &&
+      duration / 1000 >= config_.latency_monitor_threshold) {
+    RecordLatency(cmd->is(kCmdFast) ? "fast-command" : "command", duration / 1000);
+  }
+}
+
+void Server::FeedMonitors(Client* c, const ArgList& args) {
+  int64_t us = NowUs();
+  char head[96];
+  std::string where = c->has(kClientUnixSocket) ? "unix:" + config_.unixsocket
+                      : c->fake()              ? "lua"
+                                               : c->peer();
+  snprintf(head, sizeof(head), "%lld.%06lld [%d ", static_cast<long long>(us / 1000000),
+           static_cast<long long>(us % 1000000), c->db_index);
+  std::string line = std::string(head) + where + "]";
+  for (std::string_view a : args) line += " " + QuoteForMonitor(a);
+  for (Client* m : monitors_) {
+    m->reply().SimpleString(line);
+    OnClientOutput(m);
+  }
+}
+
+void Server::RecordLatency(const char* event, int64_t ms) {
+  LatencyEvent& ev = latency_events_[event];
+  int64_t now_s = NowMs() / 1000;
+  if (!ev.history.empty() && ev.history.back().time_s == now_s) {
+    ev.history.back().latency_ms = std::max(ev.history.back().latency_ms, ms);
+  } else {
+    ev.history.push_back({now_s, ms});
+    if (ev.history.size() > 160) ev.history.pop_front();
+  }
+  ev.max_ms = std::max(ev.max_ms, ms);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyspace events, WATCH
+
+void Server::TouchAccessClock(Entry* e) {
+  // LRU clock in seconds, 24 bits, as Redis keeps it; LFU is handled once eviction exists.
+  e->set_clock(static_cast<uint32_t>(NowMs() / 1000) & Entry::kClockMask);
+}
+
+void Server::KeyExpired(int db, std::string_view key) {
+  ++stats_.expired_keys;
+  TouchWatchedKey(db, key);
+  NotifyKeyspaceEvent('x', "expired", key, db);
+}
+
+void Server::NotifyKeyspaceEvent(char type_class, std::string_view event, std::string_view key,
+                                 int db) {
+  if (config_.notify_keyspace_events.empty()) return;
+  if (notify_flags_text_ != config_.notify_keyspace_events) {
+    notify_flags_text_ = config_.notify_keyspace_events;
+    notify_mask_ = 0;
+    for (char ch : notify_flags_text_) notify_mask_ |= NotifyBit(ch);
+  }
+  if (!(notify_mask_ & NotifyBit(type_class))) return;
+  std::string dbs = std::to_string(db);
+  if (notify_mask_ & kNotifyKeyspace) {
+    std::string channel = "__keyspace@" + dbs + "__:";
+    channel.append(key);
+    pubsub_.Publish(this, channel, event, false);
+  }
+  if (notify_mask_ & kNotifyKeyevent) {
+    std::string channel = "__keyevent@" + dbs + "__:";
+    channel.append(event);
+    pubsub_.Publish(this, channel, key, false);
+  }
+}
+
+void Server::Watch(Client* c, int db, std::string_view key) {
+  for (const auto& w : c->watched_keys) {
+    if (w.db == db && w.key == key) return;
+  }
+  Entry* e = dbs_[db]->FindRaw(key);
+  bool expired = e != nullptr && dbs_[db]->IsExpired(e, NowMs());
+  c->watched_keys.push_back({db, std::string(key), expired});
+  watched_[{db, std::string(key)}].push_back(c);
+}
+
+void Server::UnwatchAll(Client* c) {
+  for (const auto& w : c->watched_keys) {
+    auto it = watched_.find({w.db, w.key});
+    if (it == watched_.end()) continue;
+    auto& v = it->second;
+    v.erase(std::remove(v.begin(), v.end(), c), v.end());
+    if (v.empty()) watched_.erase(it);
+  }
+  c->watched_keys.clear();
+}
+
+void Server::TouchWatchedKey(int db, std::string_view key) {
+  if (watched_.empty()) return;
+  auto it = watched_.find({db, std::string(key)});
+  if (it == watched_.end()) return;
+  for (Client* c : it->second) c->flags |= kClientDirtyCas;
+}
+
+void Server::TouchAllWatchedKeysInDb(int emptied, int replaced_with) {
+  for (auto& [dbkey, clients] : watched_) {
+    if (dbkey.first != emptied) continue;
+    bool exists = dbs_[emptied]->FindRaw(dbkey.second) != nullptr ||
+                  (replaced_with >= 0 && dbs_[replaced_with]->FindRaw(dbkey.second) != nullptr);
+    if (!exists) continue;
+    for (Client* c : clients) c->flags |= kClientDirtyCas;
+  }
+}
+
+size_t Server::Flush(int db) {
+  size_t removed = 0;
+  for (int i = 0; i < db_count(); ++i) {
+    if (db >= 0 && i != db) continue;
+    TouchAllWatchedKeysInDb(i);
+    removed += dbs_[i]->Clear();
+  }
+  dirty += static_cast<int64_t>(removed);
+  return removed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pause
+
+void Server::Pause(int64_t until_ms, bool writes_only) {
+  // A new pause never shortens or weakens one in force (Redis's rule).
+  if (pause_until_ms_ != 0) {
+    until_ms = std::max(until_ms, pause_until_ms_);
+    writes_only = writes_only && pause_writes_only_;
+  }
+  pause_until_ms_ = until_ms;
+  pause_writes_only_ = writes_only;
+}
+
+void Server::Unpause() {
+  pause_until_ms_ = 0;
+  ResumePausedClients();
+}
+
+bool Server::paused_for(const Command* cmd) const {
+  if (pause_until_ms_ == 0) return false;
+  if (!pause_writes_only_) return true;
+  // WRITE pause: writes and commands that may write (EVAL, PUBLISH...) wait.
+  return cmd->is(kCmdWrite) || cmd->is(kCmdMayReplicate);
+}
+
+void Server::ResumePausedClients() {
+  std::vector<Client*> paused;
+  paused.swap(paused_);
+  for (Client* c : paused) {
+    c->flags &= ~kClientPaused;
+    if (!c->has(kClientCloseAsap)) c->ProcessInput();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The loop's hooks
+
+void Server::BeforeSleep() {
+  std::vector<Client*> pending;
+  pending.swap(pending_write_);
+  for (Client* c : pending) {
+    c->flags &= ~kClientPendingWrite;
+    if (c->has(kClientCloseAsap)) continue;
+    c->Flush();
+  }
+  FreeClosedClients();
+}
+
+void Server::RateSampler::Add(int64_t now_ms, uint64_t value) {
+  if (last_time_ms != 0 && now_ms > last_time_ms) {
+    samples[idx] = static_cast<double>(value - last_value) * 1000.0 /
+                   static_cast<double>(now_ms - last_time_ms);
+    idx = (idx + 1) % kSamples;
+  }
+  last_time_ms = now_ms;
+  last_value = value;
+}
+
+double Server::RateSampler::Average() const {
+  double sum = 0;
+  for (double s : samples) sum += s;
+  return sum / kSamples;
+}
+
+double Server::instantaneous_ops_per_sec() const { return ops_rate_.Average(); }
+double Server::instantaneous_input_kbps() const { return in_rate_.Average() / 1024; }
+double Server::instantaneous_output_kbps() const { return out_rate_.Average() / 1024; }
+
+volatile int Server::pending_shutdown_signal = 0;
+
+void Server::Cron() {
+  int64_t now = NowMs();
+  if (pending_shutdown_signal != 0) {
+    MKDB_LOG(kWarning) << "Received " << (pending_shutdown_signal == SIGINT ? "SIGINT" : "SIGTERM")
+                       << " scheduling shutdown...";
+    RequestShutdown();
+    return;
+  }
+  loop_.set_cron_period(static_cast<int>(1000 / std::clamp<int64_t>(config_.hz, 1, 500)));
+
+  ops_rate_.Add(now, stats_.total_commands_processed);
+  in_rate_.Add(now, stats_.net_input_bytes);
+  out_rate_.Add(now, stats_.net_output_bytes);
+
+  if (pause_until_ms_ != 0 && now >= pause_until_ms_) Unpause();
+
+  // Active expiry: a quarter of each cron period at most, spread over the databases.
+  if (active_expire_enabled) {
+    int64_t budget_us = 250000 / std::clamp<int64_t>(config_.hz, 1, 500);
+    int64_t deadline = MonotonicUs() + budget_us;
+    int effort = static_cast<int>(std::clamp<int64_t>(config_.active_expire_effort, 1, 10)) - 1;
+    int keys_per_loop = 20 + 20 / 4 * effort;
+    int stale = 10 - effort;
+    for (int n = 0; n < db_count() && MonotonicUs() < deadline; ++n) {
+      Database& db = *dbs_[expire_db_cursor_];
+      expire_db_cursor_ = (expire_db_cursor_ + 1) % db_count();
+      if (db.expires() == 0) continue;
+      db.ActiveExpire(now, deadline, keys_per_loop, stale);
+    }
+  }
+
+  // Incremental rehashing and shrinking: about a millisecond per database that needs it.
+  for (auto& db : dbs_) {
+    db->table().MaybeShrink();
+    if (db->table().rehashing()) db->table().RehashFor(1000);
+  }
+
+  // Idle clients (timeout) and soft output-buffer limits that depend on elapsed time.
+  for (auto& [id, c] : clients_) {
+    if (c->fake() || c->has(kClientCloseAsap)) continue;
+    if (config_.timeout > 0 && !c->in_pubsub_mode() && !c->has(kClientMonitor) &&
+        (now - c->last_interaction_ms) / 1000 > config_.timeout) {
+      MKDB_LOG(kVerbose) << "Closing idle client";
+      c->CloseAsync();
+      continue;
+    }
+    if (c->pending_output() > 0) CheckOutputLimits(c);
+  }
+}
+
+}  // namespace memkeydb

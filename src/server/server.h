@@ -1,0 +1,204 @@
+// Server: the process's single instance — configuration, databases, clients, the event loop,
+// statistics, pub/sub and transactions' WATCH registry — and the command pipeline:
+//   read → parse → lookup → checks (arity, auth, MULTI queueing, pub/sub mode, pause) →
+//   handler → statistics, slowlog, monitors → reply flushed in before-sleep.
+//
+// REQUIRES: single-threaded use from the event loop's thread.
+#pragma once
+
+#include <csignal>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "net/event_loop.h"
+#include "server/client.h"
+#include "server/command_context.h"
+#include "server/config.h"
+#include "server/pubsub.h"
+#include "store/database.h"
+
+namespace memkeydb {
+
+struct ServerStats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t expired_keys = 0;
+  uint64_t expired_stale_perc = 0;
+  uint64_t evicted_keys = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t client_qbuf_limit_disconnections = 0;
+  uint64_t client_outbuf_limit_disconnections = 0;
+  uint64_t total_reads_processed = 0;
+  uint64_t total_writes_processed = 0;
+  uint64_t pubsub_messages = 0;
+  std::map<std::string, uint64_t> error_counts;  // errorstats: by error code
+};
+
+struct SlowlogEntry {
+  uint64_t id;
+  int64_t time_s;
+  int64_t duration_us;
+  std::vector<std::string> args;
+  std::string peer, name;
+};
+
+struct LatencySample {
+  int64_t time_s;
+  int64_t latency_ms;
+};
+
+struct LatencyEvent {
+  std::deque<LatencySample> history;  // at most 160 samples, like Redis
+  int64_t max_ms = 0;
+};
+
+class Server : public KeyEvents {
+ public:
+  explicit Server(Config config);
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Opens listeners and prepares the loop. Returns false (after logging why) on failure.
+  bool Start();
+  void Run() { loop_.Run(); }
+  // Stops the loop (SHUTDOWN, signals).
+  void RequestShutdown() { loop_.Stop(); }
+  // Set from a signal handler (SIGTERM, SIGINT); the cron turns it into a shutdown.
+  static volatile int pending_shutdown_signal;
+
+  // --- command pipeline ---
+  // Runs one command for `client`; the reply is appended to the client's output. Returns
+  // false if the command was not run because clients are paused (the caller keeps the input).
+  bool Execute(Client* client, const ArgList& args);
+  // Runs an already-checked command (EXEC runs its queue through this): handler, statistics,
+  // slowlog, latency monitor.
+  void Call(Client* c, Command* cmd, const ArgList& args);
+  // A client not bound to a socket (tests, AOF loading); owned by the server.
+  Client* CreateFakeClient();
+  void FreeClient(Client* c);
+  // Frees `c` in before-sleep (after its pending replies are written, if it asked for that).
+  void ScheduleClose(Client* c) { closing_.push_back(c); }
+
+  // --- state ---
+  Config& config() { return config_; }
+  Database& db(int i) { return *dbs_[i]; }
+  int db_count() const { return static_cast<int>(dbs_.size()); }
+  ServerStats& stats() { return stats_; }
+  PubSub& pubsub() { return pubsub_; }
+  EventLoop& loop() { return loop_; }
+  int64_t dirty = 0;
+  int64_t dirty_before_save = 0;
+  int64_t last_save_s = 0;
+  int64_t start_time_ms() const { return start_ms_; }
+  int tcp_port() const { return bound_port_; }
+  const std::string& run_id() const { return run_id_; }
+  const std::unordered_map<uint64_t, Client*>& clients() const { return clients_; }
+  Client* FindClient(uint64_t id);
+  size_t blocked_clients() const { return 0; }
+  std::vector<Client*>& monitors() { return monitors_; }
+
+  // WATCH registry.
+  void Watch(Client* c, int db, std::string_view key);
+  void UnwatchAll(Client* c);
+  void TouchWatchedKey(int db, std::string_view key);
+  // Marks dirty the watchers of keys of `emptied` that exist in it, or in `replaced_with`
+  // (-1: none) which is about to take its place (FLUSHDB/FLUSHALL/SWAPDB).
+  void TouchAllWatchedKeysInDb(int emptied, int replaced_with = -1);
+
+  // Client pause (CLIENT PAUSE/UNPAUSE).
+  void Pause(int64_t until_ms, bool writes_only);
+  void Unpause();
+  bool paused_for(const Command* cmd) const;
+  bool pause_active() const { return pause_until_ms_ != 0; }
+
+  // Slowlog and latency monitor.
+  std::deque<SlowlogEntry>& slowlog() { return slowlog_; }
+  uint64_t next_slowlog_id = 0;
+  std::map<std::string, LatencyEvent>& latency_events() { return latency_events_; }
+  void RecordLatency(const char* event, int64_t ms);
+
+  // KeyEvents.
+  void KeyTouched(int db, std::string_view key) override { TouchWatchedKey(db, key); }
+  void KeyExpired(int db, std::string_view key) override;
+
+  // Updates an entry's LRU/LFU access clock (maxmemory-policy decides which).
+  void TouchAccessClock(Entry* e);
+  // Publishes a keyspace notification if notify-keyspace-events enables `type_class`.
+  void NotifyKeyspaceEvent(char type_class, std::string_view event, std::string_view key, int db);
+
+  // Flushes one database (-1: all), reporting to WATCH; returns keys removed.
+  size_t Flush(int db);
+  // Bytes this process holds in client buffers (INFO mem_clients_normal).
+  size_t ClientBufferBytes() const;
+
+  // Active expiry can be switched off by DEBUG SET-ACTIVE-EXPIRE 0.
+  bool active_expire_enabled = true;
+  // INFO stats: instantaneous rates, sampled by the cron.
+  double instantaneous_ops_per_sec() const;
+  double instantaneous_input_kbps() const;
+  double instantaneous_output_kbps() const;
+
+  // Called by Client.
+  void OnClientOutput(Client* c);
+  void CheckOutputLimits(Client* c);
+
+ private:
+  void Accept(int listen_fd, bool unix_socket);
+  void BeforeSleep();
+  void Cron();
+  void FreeClosedClients();
+  void ResumePausedClients();
+  void Reject(Client* c, Command* cmd, std::string_view msg);
+  void FeedMonitors(Client* c, const ArgList& args);
+
+  class Listener;
+  Config config_;
+  EventLoop loop_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<std::unique_ptr<Database>> dbs_;
+  std::unordered_map<uint64_t, Client*> clients_;
+  std::vector<Client*> closing_;
+  std::vector<Client*> pending_write_;
+  std::vector<Client*> paused_;
+  std::vector<Client*> monitors_;
+  uint64_t next_client_id_ = 1;
+  ServerStats stats_;
+  PubSub pubsub_;
+  std::map<std::pair<int, std::string>, std::vector<Client*>> watched_;
+  int64_t pause_until_ms_ = 0;
+  bool pause_writes_only_ = false;
+  std::deque<SlowlogEntry> slowlog_;
+  std::map<std::string, LatencyEvent> latency_events_;
+  int64_t start_ms_ = 0;
+  int bound_port_ = 0;
+  std::string run_id_;
+  int expire_db_cursor_ = 0;
+  // Rate samples: (time, total) pairs for ops, input and output bytes.
+  struct RateSampler {
+    static constexpr int kSamples = 16;
+    double samples[kSamples] = {};
+    int idx = 0;
+    int64_t last_time_ms = 0;
+    uint64_t last_value = 0;
+    void Add(int64_t now_ms, uint64_t value);
+    double Average() const;
+  };
+  RateSampler ops_rate_, in_rate_, out_rate_;
+  std::string notify_flags_text_;
+  uint32_t notify_mask_ = 0;
+};
+
+}  // namespace memkeydb

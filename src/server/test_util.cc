@@ -1,0 +1,91 @@
+#include "server/test_util.h"
+
+#include <vector>
+
+#include "server/command_table.h"
+
+namespace memkeydb {
+namespace {
+std::string_view Line(std::string_view buf, size_t* pos) {
+  size_t end = buf.find("\r\n", *pos);
+  if (end == std::string_view::npos) end = buf.size();
+  std::string_view line = buf.substr(*pos, end - *pos);
+  *pos = end + 2;
+  return line;
+}
+}  // namespace
+
+std::string FormatResp(std::string_view buf, size_t* pos) {
+  if (*pos >= buf.size()) return "<no reply>";
+  char type = buf[*pos];
+  ++*pos;
+  std::string_view line = Line(buf, pos);
+  switch (type) {
+    case '+':
+    case '-':
+      return std::string(line);
+    case ':':
+      return "(integer) " + std::string(line);
+    case ',':
+      return "(double) " + std::string(line);
+    case '#':
+      return line == "t" ? "(true)" : "(false)";
+    case '_':
+      return "(nil)";
+    case '(':
+      return "(big) " + std::string(line);
+    case '$':
+    case '=': {
+      if (line == "-1") return "(nil)";
+      size_t n = std::stoul(std::string(line));
+      std::string s(buf.substr(*pos, n));
+      *pos += n + 2;
+      return type == '=' ? s.substr(4) : s;
+    }
+    case '*':
+    case '~':
+    case '>':
+    case '%': {
+      if (line == "-1") return "(nil)";
+      long n = std::stol(std::string(line));
+      std::string out = type == '%' ? "{" : "[";
+      for (long i = 0; i < n; ++i) {
+        if (i) out += ", ";
+        out += FormatResp(buf, pos);
+        if (type == '%') out += ": " + FormatResp(buf, pos);
+      }
+      return out + (type == '%' ? "}" : "]");
+    }
+  }
+  return "<bad reply>";
+}
+
+void CommandTest::SetUp() {
+  RegisterAllCommands();
+  config_.enable_debug_command = "yes";
+  server_ = std::make_unique<Server>(config_);
+  client_ = server_->CreateFakeClient();
+}
+
+void CommandTest::TearDown() {
+  server_.reset();
+}
+
+std::string CommandTest::RunAs(Client* c, const std::vector<std::string>& args) {
+  ArgList views(args.begin(), args.end());
+  c->output().clear();
+  server_->Execute(c, views);
+  raw_ = c->output();
+  size_t pos = 0;
+  std::string r = FormatResp(raw_, &pos);
+  c->output().clear();
+  return r;
+}
+
+std::string CommandTest::Run(std::initializer_list<std::string_view> args) {
+  return RunAs(client_, std::vector<std::string>(args.begin(), args.end()));
+}
+
+std::string CommandTest::Run(const std::vector<std::string>& args) { return RunAs(client_, args); }
+
+}  // namespace memkeydb

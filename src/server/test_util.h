@@ -1,0 +1,47 @@
+// Test fixture for command families: an in-process Server with a fake client.
+//
+//   TEST_F(CommandTest, Set) { EXPECT_EQ(Run({"set", "k", "v"}), "OK"); }
+//
+// Run() returns the reply in a compact readable form:
+//   simple string / error   its text ("OK", "ERR syntax error")
+//   integer                 "(integer) 5"
+//   bulk string             its bytes
+//   null                    "(nil)"
+//   array / set / push      "[a, b, (integer) 3]" (nested arrays likewise)
+//   map                     "{k: v, k2: v2}"
+//   double                  "(double) 1.5";  boolean "(true)" / "(false)"
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "server/server.h"
+
+namespace memkeydb {
+
+// Decodes one RESP value at `*pos` of `buf` into the readable form above.
+std::string FormatResp(std::string_view buf, size_t* pos);
+
+class CommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // Runs a command as the fake client and returns its reply.
+  std::string Run(std::initializer_list<std::string_view> args);
+  std::string Run(const std::vector<std::string>& args);
+  // Runs as a second fake client (WATCH races, pub/sub).
+  std::string RunAs(Client* c, const std::vector<std::string>& args);
+  // The raw RESP bytes of the last reply.
+  const std::string& raw() const { return raw_; }
+
+  Config config_;
+  std::unique_ptr<Server> server_;
+  Client* client_ = nullptr;
+  std::string raw_;
+};
+
+}  // namespace memkeydb

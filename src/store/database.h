@@ -1,0 +1,95 @@
+// Database: one numbered keyspace — the hash table of entries plus the list of entries that
+// carry a TTL, with lazy expiry on lookup and an adaptive active-expiry cycle.
+//
+// The expiring list is dense (a vector of Entry*); each expiring entry stores its index in it,
+// so adding, removing and sampling a random expiring key are all O(1).
+//
+// Keys that expire or are deleted are reported to the KeyEvents listener (WATCH, keyspace
+// notifications, replication). REQUIRES: main thread.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "ds/entry.h"
+#include "ds/hash_table.h"
+#include "memory/memory_tiers.h"
+
+namespace memkeydb {
+
+// Receives keyspace events from every database.
+class KeyEvents {
+ public:
+  virtual ~KeyEvents() = default;
+  // The key's value changed or the key was removed (WATCH invalidation).
+  virtual void KeyTouched(int db, std::string_view key) = 0;
+  // The key was removed because its TTL passed (lazily or by the active cycle).
+  virtual void KeyExpired(int db, std::string_view key) = 0;
+};
+
+class Database {
+ public:
+  explicit Database(int index) : index_(index) {}
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  int index() const { return index_; }
+  void set_events(KeyEvents* events) { events_ = events; }
+
+  // The live entry for `key`, or nullptr. An entry whose TTL has passed is deleted first
+  // (unless expiry is suspended, e.g. on a replica or while loading), and reported expired.
+  Entry* Find(std::string_view key, int64_t now_ms);
+  // The entry regardless of its TTL.
+  Entry* FindRaw(std::string_view key) { return table_.Find(key); }
+  // Creates an entry with an empty value. REQUIRES: key absent (call Find first).
+  Entry* Add(std::string_view key);
+  // Removes the key; true if it existed. Does not report (the caller does: it knows why).
+  bool Delete(std::string_view key);
+  // Unlinks the key without destroying it (RENAME, MOVE); the caller owns the entry.
+  Entry* Detach(std::string_view key);
+  // Links an entry detached from here or another database. REQUIRES: key absent.
+  void Attach(Entry* e);
+
+  // Sets or clears the absolute expiry of *e (which may be reallocated; *e is updated).
+  void SetExpire(Entry** e, int64_t at_ms);
+  void ClearExpire(Entry** e);
+  bool IsExpired(const Entry* e, int64_t now_ms) const {
+    return e->has_expire() && e->expire_slot()->at_ms <= now_ms;
+  }
+
+  size_t size() const { return table_.size(); }
+  size_t expires() const { return expiring_.size(); }
+  int64_t avg_ttl_ms() const { return avg_ttl_ms_; }
+  HashTable& table() { return table_; }
+
+  // Removes every key. Returns the number removed.
+  size_t Clear();
+  // Swaps contents with another database (SWAPDB); listeners are told by the caller.
+  void SwapContents(Database* other);
+
+  // One pass of active expiry: samples expiring keys and deletes the expired ones, repeating
+  // while more than `stale_percent` of a sample was expired, until `deadline_us` (monotonic).
+  // Returns the number of keys expired.
+  size_t ActiveExpire(int64_t now_ms, int64_t deadline_us, int keys_per_loop, int stale_percent);
+
+  // Global switch: replicas and loaders keep expired keys until told otherwise.
+  static void set_expiry_suspended(bool v) { expiry_suspended_ = v; }
+  static bool expiry_suspended() { return expiry_suspended_; }
+
+ private:
+  void TrackExpire(Entry* e);
+  void UntrackExpire(Entry* e);
+  void DestroyEntry(Entry* e);
+  void ExpireNow(Entry* e);
+
+  int index_;
+  HashTable table_;
+  std::vector<Entry*, MetadataAllocator<Entry*>> expiring_;
+  KeyEvents* events_ = nullptr;
+  int64_t avg_ttl_ms_ = 0;
+  static bool expiry_suspended_;
+};
+
+}  // namespace memkeydb
