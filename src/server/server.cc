@@ -319,6 +319,16 @@ bool Server::Execute(Client* c, const ArgList& args) {
   size_t reply_start = c->output().size();
   bool suppress = c->has(kClientReplyOff) || c->has(kClientReplySkip);
 
+  if (!c->fake() && (EqualsIgnoreCase(args[0], "post") || EqualsIgnoreCase(args[0], "host:"))) {
+    // A browser or HTTP client talking to us (cross-protocol scripting): drop the connection
+    // without a word, including replies still queued, as Redis does.
+    MKDB_LOG(kWarning) << "Possible SECURITY ATTACK detected. It looks like somebody is sending "
+                          "POST or Host: commands to memkeydb. Connection from "
+                       << c->peer() << " aborted.";
+    c->output().clear();
+    c->CloseAsync();
+    return true;
+  }
   Command* cmd = CommandTable::Get().Find(args[0]);
   if (cmd != nullptr && cmd->has_subcommands() && args.size() >= 2) {
     Command* sub = CommandTable::FindSub(cmd, args[1]);

@@ -36,13 +36,20 @@ constexpr int64_t kSharedIntegers = 10000;
 
 std::string_view TypeName(ValueType t) {
   switch (t) {
-    case ValueType::kString: return "string";
-    case ValueType::kList: return "list";
-    case ValueType::kSet: return "set";
-    case ValueType::kZSet: return "zset";
-    case ValueType::kHash: return "hash";
-    case ValueType::kStream: return "stream";
-    case ValueType::kNone: break;
+    case ValueType::kString:
+      return "string";
+    case ValueType::kList:
+      return "list";
+    case ValueType::kSet:
+      return "set";
+    case ValueType::kZSet:
+      return "zset";
+    case ValueType::kHash:
+      return "hash";
+    case ValueType::kStream:
+      return "stream";
+    case ValueType::kNone:
+      break;
   }
   return "none";
 }
@@ -508,9 +515,15 @@ void ObjectEncodingCommand(CommandContext& ctx) {
   const char* name = "unknown";
   if (e->value.type() == ValueType::kString) {
     switch (e->value.string_encoding()) {
-      case StringEncoding::kInt: name = "int"; break;
-      case StringEncoding::kEmbStr: name = "embstr"; break;
-      case StringEncoding::kRaw: name = "raw"; break;
+      case StringEncoding::kInt:
+        name = "int";
+        break;
+      case StringEncoding::kEmbStr:
+        name = "embstr";
+        break;
+      case StringEncoding::kRaw:
+        name = "raw";
+        break;
     }
   }
   ctx.reply().Bulk(name);
@@ -759,11 +772,9 @@ const CommandSpec kObjectSubcommands[] = {
     {"help", 2, kCmdLoading | kCmdStale, 0, 0, 0, "generic", "6.2.0",
      "Show helpful text about the different subcommands", "O(1)", "", ObjectHelpCommand},
     {"idletime", 3, kR, 2, 2, 1, "generic", "2.2.3",
-     "Get the time since a Redis object was last accessed", "O(1)", "key",
-     ObjectIdletimeCommand},
+     "Get the time since a Redis object was last accessed", "O(1)", "key", ObjectIdletimeCommand},
     {"refcount", 3, kR, 2, 2, 1, "generic", "2.2.3",
-     "Get the number of references to the value of the key", "O(1)", "key",
-     ObjectRefcountCommand},
+     "Get the number of references to the value of the key", "O(1)", "key", ObjectRefcountCommand},
     {nullptr},
 };
 
@@ -834,8 +845,8 @@ const CommandSpec kKeyCommands[] = {
     {"pexpireat", -3, kW | kF, 1, 1, 1, "generic", "2.6.0",
      "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
      kExpireComplexity, "key unix-time-milliseconds [NX | XX | GT | LT]", PexpireatCommand},
-    {"persist", 2, kW | kF, 1, 1, 1, "generic", "2.2.0", "Remove the expiration from a key",
-     "O(1)", "key", PersistCommand},
+    {"persist", 2, kW | kF, 1, 1, 1, "generic", "2.2.0", "Remove the expiration from a key", "O(1)",
+     "key", PersistCommand},
     {"ttl", 2, kR | kF, 1, 1, 1, "generic", "1.0.0", "Get the time to live for a key in seconds",
      "O(1)", "key", TtlCommand},
     {"pttl", 2, kR | kF, 1, 1, 1, "generic", "2.6.0",

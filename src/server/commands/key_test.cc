@@ -110,13 +110,26 @@ TEST_F(KeyTest, ExistsCountsRepeats) {
   EXPECT_EQ(Run({"exists"}), "ERR wrong number of arguments for 'exists' command");
 }
 
-TEST_F(KeyTest, ExistsCountsHitsAndMisses) {
+TEST_F(KeyTest, KeyspaceHitsAndMisses) {
+  // Read lookups count a hit or a miss; write lookups (EXPIRE, COPY's destination) count none.
   Run({"set", "a", "1"});
   ServerStats& st = server_->stats();
-  uint64_t hits = st.keyspace_hits, misses = st.keyspace_misses;
-  EXPECT_EQ(Run({"exists", "a", "b", "a"}), "(integer) 2");
-  EXPECT_EQ(st.keyspace_hits, hits + 2);
-  EXPECT_EQ(st.keyspace_misses, misses + 1);
+  auto expect = [&](std::vector<std::string> cmd, uint64_t hits, uint64_t misses) {
+    uint64_t h = st.keyspace_hits, m = st.keyspace_misses;
+    Run(cmd);
+    EXPECT_EQ(st.keyspace_hits - h, hits) << cmd[0];
+    EXPECT_EQ(st.keyspace_misses - m, misses) << cmd[0];
+  };
+  expect({"exists", "a", "b", "a"}, 2, 1);
+  expect({"type", "a"}, 1, 0);
+  expect({"ttl", "b"}, 0, 1);
+  expect({"object", "encoding", "a"}, 1, 0);
+  expect({"expire", "a", "100"}, 0, 0);
+  expect({"copy", "a", "c"}, 1, 0);
+  expect({"scan", "0", "type", "string"}, 2, 0);
+  expect({"scan", "0"}, 0, 0);
+  expect({"touch", "a", "x"}, 1, 1);
+  expect({"rename", "a", "b"}, 0, 0);
 }
 
 TEST_F(KeyTest, Type) {
@@ -230,8 +243,7 @@ TEST_F(KeyTest, RenameOntoExpiredKey) {
 TEST_F(KeyTest, CopyErrors) {
   EXPECT_EQ(Run({"set", "a", "1"}), "OK");
   EXPECT_EQ(Run({"copy", "a", "a"}), "ERR source and destination objects are the same");
-  EXPECT_EQ(Run({"copy", "a", "a", "db", "0"}),
-            "ERR source and destination objects are the same");
+  EXPECT_EQ(Run({"copy", "a", "a", "db", "0"}), "ERR source and destination objects are the same");
   EXPECT_EQ(Run({"copy", "nokey", "nokey"}), "ERR source and destination objects are the same");
   EXPECT_EQ(Run({"copy", "a", "b", "db", "16"}), "ERR DB index is out of range");
   EXPECT_EQ(Run({"copy", "a", "b", "db", "-1"}), "ERR DB index is out of range");
@@ -642,7 +654,8 @@ TEST_F(KeyTest, ScanReturnsEveryKeyWhileTableShrinksAndGrows) {
     cursor = ScanOnce(cursor, {"count", "10"}, &keys);
     seen.insert(keys.begin(), keys.end());
     // Delete temporary keys (the cron may shrink the table) and sometimes add a burst back.
-    for (int i = 0; i < 100 && next_tmp < 3000; ++i) Run({"del", "tmp:" + std::to_string(next_tmp++)});
+    for (int i = 0; i < 100 && next_tmp < 3000; ++i)
+      Run({"del", "tmp:" + std::to_string(next_tmp++)});
     server_->db(0).table().MaybeShrink();
     if (rng() % 4 == 0) {
       for (int i = 0; i < 200; ++i) Run({"set", "burst:" + std::to_string(rng()), "v"});
@@ -903,6 +916,8 @@ TEST_F(KeyTest, ExpireOptionErrors) {
   EXPECT_EQ(Run({"expire", "a", "x", "nx", "xx"}),
             "ERR NX and XX, GT or LT options at the same time are not compatible");
   EXPECT_EQ(Run({"expire", "a", "x"}), "ERR value is not an integer or out of range");
+  EXPECT_EQ(Run({"expire", "nokey", "x"}), "ERR value is not an integer or out of range");
+  EXPECT_EQ(Run({"expire", "nokey", "1", "foo"}), "ERR Unsupported option foo");
   EXPECT_EQ(Run({"expire", "a", "1.5"}), "ERR value is not an integer or out of range");
   EXPECT_EQ(Run({"expire", "a"}), "ERR wrong number of arguments for 'expire' command");
   EXPECT_EQ(Run({"ttl", "a"}), "(integer) -1");
