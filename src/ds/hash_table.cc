@@ -78,7 +78,7 @@ void HashTable::MaybeGrow() {
   }
   size_t buckets = t_[0].mask + 1;
   if (t_[0].used >= buckets && (resize_allowed_ || t_[0].used / buckets > kForcedResizeRatio)) {
-    Resize((t_[0].used + 1) * 2);
+    Resize(t_[0].used + 1);  // bit_ceil: the next power of two, i.e. double
   }
 }
 

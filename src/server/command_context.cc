@@ -50,18 +50,28 @@ bool CommandContext::ArgIs(size_t i, std::string_view option) const {
   return i < argc() && EqualsIgnoreCase(arg(i), option);
 }
 
-Entry* CommandContext::Lookup(std::string_view key) {
+Entry* CommandContext::LookupNoTouch(std::string_view key) {
   Entry* e = db().Find(key, now_ms_);
   if (e == nullptr) {
     ++server_->stats().keyspace_misses;
+    Notify('m', "keymiss", key);
   } else {
     ++server_->stats().keyspace_hits;
-    server_->TouchAccessClock(e);
   }
   return e;
 }
 
-Entry* CommandContext::LookupForWrite(std::string_view key) { return db().Find(key, now_ms_); }
+Entry* CommandContext::Lookup(std::string_view key) {
+  Entry* e = LookupNoTouch(key);
+  if (e != nullptr) server_->TouchAccessClock(e);
+  return e;
+}
+
+Entry* CommandContext::LookupForWrite(Database& db, std::string_view key) {
+  Entry* e = db.Find(key, now_ms_);
+  if (e != nullptr) server_->TouchAccessClock(e);
+  return e;
+}
 
 void CommandContext::KeyModifiedIn(int db, std::string_view key, int64_t dirty) {
   server_->TouchWatchedKey(db, key);

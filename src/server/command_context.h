@@ -53,10 +53,14 @@ class CommandContext {
   bool ArgIs(size_t i, std::string_view option) const;
 
   // --- keyspace helpers ---
-  // The live entry for `key` in the current database, counting keyspace hits/misses.
+  // The live entry for `key` in the current database, for a read: counts a keyspace hit or
+  // miss, refreshes the access clock, and publishes "keymiss" on a miss.
   Entry* Lookup(std::string_view key);
-  // Like Lookup, but without touching hit/miss statistics or access time (for writes).
-  Entry* LookupForWrite(std::string_view key);
+  // Like Lookup but leaves the access clock alone (EXISTS, TYPE, TTL, OBJECT).
+  Entry* LookupNoTouch(std::string_view key);
+  // For a write: refreshes the access clock, counts nothing.
+  Entry* LookupForWrite(std::string_view key) { return LookupForWrite(db(), key); }
+  Entry* LookupForWrite(Database& db, std::string_view key);
   // A key was modified: invalidates WATCHes and counts towards the dirty counter.
   void KeyModified(std::string_view key, int64_t dirty = 1) { KeyModifiedIn(db_index(), key, dirty); }
   void KeyModifiedIn(int db, std::string_view key, int64_t dirty = 1);

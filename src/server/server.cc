@@ -400,7 +400,9 @@ done:
 void Server::Call(Client* c, Command* cmd, const ArgList& args) {
   if (!monitors_.empty() && !cmd->is(kCmdSkipMonitor) && !cmd->is(kCmdAdmin)) FeedMonitors(c, args);
   int64_t start = MonotonicUs();
-  CommandContext ctx(this, c, &args, cmd, NowMs());
+  int64_t now = NowMs();
+  Database::set_access_clock(static_cast<uint32_t>(now / 1000));
+  CommandContext ctx(this, c, &args, cmd, now);
   cmd->spec->handler(ctx);
   int64_t duration = MonotonicUs() - start;
   ++cmd->stats.calls;
@@ -474,7 +476,7 @@ void Server::RecordLatency(const char* event, int64_t ms) {
 
 void Server::TouchAccessClock(Entry* e) {
   // LRU clock in seconds, 24 bits, as Redis keeps it; LFU is handled once eviction exists.
-  e->set_clock(static_cast<uint32_t>(NowMs() / 1000) & Entry::kClockMask);
+  e->set_clock(Database::access_clock());
 }
 
 void Server::KeyExpired(int db, std::string_view key) {
@@ -634,6 +636,7 @@ void Server::Cron() {
   }
   loop_.set_cron_period(static_cast<int>(1000 / std::clamp<int64_t>(config_.hz, 1, 500)));
 
+  Database::set_access_clock(static_cast<uint32_t>(now / 1000));
   ops_rate_.Add(now, stats_.total_commands_processed);
   in_rate_.Add(now, stats_.net_input_bytes);
   out_rate_.Add(now, stats_.net_output_bytes);

@@ -14,6 +14,7 @@ std::mt19937_64& Rng() {
 }  // namespace
 
 bool Database::expiry_suspended_ = false;
+uint32_t Database::access_clock_ = static_cast<uint32_t>(NowMs() / 1000) & Entry::kClockMask;
 
 Database::~Database() { Clear(); }
 
@@ -55,6 +56,7 @@ void Database::ExpireNow(Entry* e) {
 
 Entry* Database::Add(std::string_view key) {
   Entry* e = Entry::Create(key, false);
+  e->set_clock(access_clock_);
   table_.Insert(e);
   return e;
 }

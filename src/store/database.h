@@ -74,6 +74,11 @@ class Database {
   // Returns the number of keys expired.
   size_t ActiveExpire(int64_t now_ms, int64_t deadline_us, int keys_per_loop, int stale_percent);
 
+  // The access clock new and touched entries get (LRU seconds, 24 bits); the server's cron
+  // refreshes it, so reading it costs nothing on the hot path.
+  static uint32_t access_clock() { return access_clock_; }
+  static void set_access_clock(uint32_t c) { access_clock_ = c & Entry::kClockMask; }
+
   // Global switch: replicas and loaders keep expired keys until told otherwise.
   static void set_expiry_suspended(bool v) { expiry_suspended_ = v; }
   static bool expiry_suspended() { return expiry_suspended_; }
@@ -90,6 +95,7 @@ class Database {
   KeyEvents* events_ = nullptr;
   int64_t avg_ttl_ms_ = 0;
   static bool expiry_suspended_;
+  static uint32_t access_clock_;
 };
 
 }  // namespace memkeydb

@@ -31,8 +31,10 @@ uint64_t MaxBulkLen(CommandContext& ctx) {
 const uint8_t* Bytes(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
 // The string at `key` made writable and at least `min_len` bytes long (zero-filled growth),
-// created if missing. Returns nullptr after replying WRONGTYPE. *len receives the new length.
-uint8_t* WritableBits(CommandContext& ctx, std::string_view key, uint64_t min_len, size_t* len) {
+// created if missing. Returns nullptr after replying WRONGTYPE. *len receives the new length;
+// *grew tells whether the key was created or lengthened, which by itself counts as a change.
+uint8_t* WritableBits(CommandContext& ctx, std::string_view key, uint64_t min_len, size_t* len,
+                      bool* grew) {
   Entry* e = ctx.LookupForWrite(key);
   if (e == nullptr) {
     e = ctx.db().Add(key);
@@ -41,6 +43,7 @@ uint8_t* WritableBits(CommandContext& ctx, std::string_view key, uint64_t min_le
     return nullptr;
   }
   size_t cur = e->value.StringLength();
+  *grew = e->value.empty() || min_len > cur;
   *len = cur > min_len ? cur : static_cast<size_t>(min_len);
   return reinterpret_cast<uint8_t*>(e->value.MutableString(*len));
 }
@@ -83,13 +86,17 @@ void SetBitCommand(CommandContext& ctx) {
     return;
   }
   size_t len;
-  uint8_t* p = WritableBits(ctx, key, bitops::BytesForWrite(offset, 1), &len);
+  bool grew;
+  uint8_t* p = WritableBits(ctx, key, bitops::BytesForWrite(offset, 1), &len, &grew);
   if (p == nullptr) return;
   int old = bitops::GetBit(p, len, offset);
-  bitops::SetBit(p, offset, bit);
-  // Redis signals even when the bit already had the value.
-  ctx.KeyModified(key);
-  ctx.Notify('$', "setbit", key);
+  // Like Redis 7.0, rewriting a bit with its own value is not a modification (no event, no
+  // dirty), unless the string had to be created or grown for it.
+  if (grew || old != bit) {
+    bitops::SetBit(p, offset, bit);
+    ctx.KeyModified(key);
+    ctx.Notify('$', "setbit", key);
+  }
   ctx.reply().Integer(old);
 }
 
@@ -295,8 +302,11 @@ void BitfieldGeneric(CommandContext& ctx, bool readonly_command) {
   // Like Redis, the string grows to hold every write before any runs, even writes that OVERFLOW
   // FAIL later refuses.
   size_t len;
-  uint8_t* p = WritableBits(ctx, key, min_len, &len);
+  bool grew;
+  uint8_t* p = WritableBits(ctx, key, min_len, &len, &grew);
   if (p == nullptr) return;
+  // As in Redis 7.0, a write counts as a change (dirty, and the reason for the event) only when
+  // it alters the field's value, or when the string had to be created or grown.
   int64_t changes = 0;
   w.ArrayHeader(ops.size());
   for (const FieldOp& op : ops) {
@@ -309,7 +319,7 @@ void BitfieldGeneric(CommandContext& ctx, bool readonly_command) {
       case FieldOp::kSet:
         if (bitops::SetWithOverflow(op.value, op.type, op.overflow, &result)) {
           bitops::SetField(p, op.offset, op.type, result);
-          ++changes;
+          if (grew || result != old) ++changes;
           w.Integer(old);
         } else {
           w.Null();
@@ -318,7 +328,7 @@ void BitfieldGeneric(CommandContext& ctx, bool readonly_command) {
       case FieldOp::kIncrBy:
         if (bitops::IncrWithOverflow(old, op.value, op.type, op.overflow, &result)) {
           bitops::SetField(p, op.offset, op.type, result);
-          ++changes;
+          if (grew || result != old) ++changes;
           w.Integer(result);
         } else {
           w.Null();

@@ -166,10 +166,41 @@ TEST_F(BitmapTest, SetBitNotifications) {
   WatchEvents();
   int64_t dirty = server_->dirty;
   Run({"setbit", "k", "3", "1"});
-  Run({"setbit", "k", "3", "1"});  // unchanged bit: still an event
+  EXPECT_EQ(Events(), (Ev{"setbit:k"}));
+  // Rewriting a bit with its own value is no modification...
+  EXPECT_EQ(Run({"setbit", "k", "3", "1"}), "(integer) 1");
   Run({"setbit", "k", "3", "7"});
-  EXPECT_EQ(Events(), (Ev{"setbit:k", "setbit:k"}));
-  EXPECT_EQ(server_->dirty, dirty + 2);
+  EXPECT_EQ(Events(), Ev{});
+  EXPECT_EQ(server_->dirty, dirty + 1);
+  // ...unless the string is created or grows for it.
+  Run({"setbit", "k", "100", "0"});
+  Run({"setbit", "z", "0", "0"});
+  EXPECT_EQ(Events(), (Ev{"setbit:k", "setbit:z"}));
+  Run({"setbit", "k", "100", "0"});
+  Run({"setbit", "k", "3", "0"});
+  EXPECT_EQ(Events(), (Ev{"setbit:k"}));
+  EXPECT_EQ(server_->dirty, dirty + 4);
+  // Unsharing an int is not a change either, though the value becomes raw.
+  Run({"set", "q", "123"});
+  Events();
+  EXPECT_EQ(Run({"setbit", "q", "0", "0"}), "(integer) 0");
+  EXPECT_EQ(Events(), Ev{});
+  EXPECT_EQ(Encoding("q"), "raw");
+}
+
+TEST_F(BitmapTest, SetBitBreaksWatchOnlyWhenChanged) {
+  Run({"setbit", "k", "0", "1"});
+  Client* other = server_->CreateFakeClient();
+  EXPECT_EQ(Run({"watch", "k"}), "OK");
+  RunAs(other, {"setbit", "k", "0", "1"});
+  EXPECT_EQ(Run({"multi"}), "OK");
+  EXPECT_EQ(Run({"getbit", "k", "0"}), "QUEUED");
+  EXPECT_EQ(Run({"exec"}), "[(integer) 1]");
+  EXPECT_EQ(Run({"watch", "k"}), "OK");
+  RunAs(other, {"setbit", "k", "0", "0"});
+  EXPECT_EQ(Run({"multi"}), "OK");
+  EXPECT_EQ(Run({"getbit", "k", "0"}), "QUEUED");
+  EXPECT_EQ(Run({"exec"}), "(nil)");
 }
 
 TEST_F(BitmapTest, SetBitRandomized) {
@@ -571,6 +602,35 @@ TEST_F(BitmapTest, BitfieldNotifications) {
   Run({"bitfield", "k", "overflow", "fail", "incrby", "u8", "0", "1000"});
   EXPECT_EQ(Events(), Ev{});
   EXPECT_EQ(server_->dirty, dirty + 2);
+}
+
+TEST_F(BitmapTest, BitfieldCountsOnlyRealChanges) {
+  // Cases and counts taken from redis-server 7.0.15 (dirty = rdb_changes_since_last_save).
+  WatchEvents();
+  int64_t dirty = server_->dirty;
+  auto step = [&](std::vector<std::string> cmd, int64_t expect_dirty, Ev expect_events) {
+    Run(cmd);
+    EXPECT_EQ(server_->dirty - dirty, expect_dirty) << cmd[2] << " " << cmd[4];
+    EXPECT_EQ(Events(), expect_events) << cmd[2] << " " << cmd[4];
+    dirty = server_->dirty;
+  };
+  step({"bitfield", "k", "set", "u8", "0", "1"}, 1, {"setbit:k"});
+  step({"bitfield", "k", "set", "u8", "0", "1"}, 0, {});
+  step({"bitfield", "k", "incrby", "u8", "0", "0"}, 0, {});
+  step({"bitfield", "k", "set", "u8", "0", "2", "set", "u8", "0", "2"}, 1, {"setbit:k"});
+  // Growing the string makes every write count, even one that stores what was there.
+  step({"bitfield", "k", "set", "u8", "0", "2", "set", "u8", "8", "0"}, 2, {"setbit:k"});
+  step({"bitfield", "k", "set", "u8", "16", "0"}, 1, {"setbit:k"});
+  // A refused write grows the string but changes nothing.
+  step({"bitfield", "k", "overflow", "fail", "set", "u8", "80", "999"}, 0, {});
+  EXPECT_EQ(Run({"strlen", "k"}), "(integer) 11");
+  Run({"set", "r", "123"});
+  Events();
+  dirty = server_->dirty;
+  step({"bitfield", "r", "set", "u8", "0", "49"}, 0, {});
+  EXPECT_EQ(Encoding("r"), "raw");
+  step({"bitfield", "r", "set", "u8", "0", "1", "set", "u8", "0", "49"}, 2, {"setbit:r"});
+  step({"bitfield", "r", "incrby", "u8", "0", "1", "incrby", "u8", "0", "-1"}, 2, {"setbit:r"});
 }
 
 TEST_F(BitmapTest, BitfieldRandomizedAgainstGetBit) {

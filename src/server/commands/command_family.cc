@@ -6,6 +6,8 @@
 // replies with no tips, COMMAND DOCS with no "arguments", and key specs carry flags derived
 // from the command's read/write flags (RO+access for reads, RW+update for writes).
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +47,39 @@ constexpr FlagName kFlagNames[] = {
 };
 
 bool HasKeys(const Command& cmd) { return cmd.spec->first_key > 0; }
+
+// Redis lists ACL categories in the order of its category bits.
+constexpr const char* kCategoryOrder[] = {
+    "@keyspace",   "@read",        "@write",     "@set",         "@sortedset", "@list",
+    "@hash",       "@string",      "@bitmap",    "@hyperloglog", "@geo",       "@stream",
+    "@pubsub",     "@admin",       "@fast",      "@slow",        "@blocking",  "@dangerous",
+    "@connection", "@transaction", "@scripting",
+};
+
+// Categories that follow from a command's flags; the rest come from its group.
+bool IsFlagCategory(std::string_view c) {
+  return c == "@write" || c == "@read" || c == "@admin" || c == "@dangerous" || c == "@pubsub" ||
+         c == "@fast" || c == "@slow" || c == "@blocking";
+}
+
+// The command's categories as Redis reports them: in Redis's order, and for a container
+// command only those its (empty) flags give, since its group describes its subcommands.
+std::vector<std::string_view> Categories(const Command& cmd) {
+  std::vector<std::string_view> out;
+  for (const char* c : kCategoryOrder) {
+    for (const std::string& have : cmd.acl_categories) {
+      if (have == c && (!cmd.has_subcommands() || IsFlagCategory(have))) out.push_back(c);
+    }
+  }
+  // Categories unknown to the order above keep their place at the end.
+  for (const std::string& have : cmd.acl_categories) {
+    if (std::find(std::begin(kCategoryOrder), std::end(kCategoryOrder), have) ==
+        std::end(kCategoryOrder)) {
+      out.push_back(have);
+    }
+  }
+  return out;
+}
 
 // The access flags of a command's keys, as COMMAND INFO's key specs and GETKEYSANDFLAGS name
 // them.
@@ -109,8 +144,9 @@ void ReplyCommandInfo(ReplyWriter& w, const Command& cmd) {
   w.Integer(s.first_key);
   w.Integer(s.last_key);
   w.Integer(s.key_step);
-  w.SetHeader(cmd.acl_categories.size());
-  for (const std::string& c : cmd.acl_categories) w.SimpleString(c);
+  std::vector<std::string_view> categories = Categories(cmd);
+  w.SetHeader(categories.size());
+  for (std::string_view c : categories) w.SimpleString(c);
   w.SetHeader(0);  // tips
   ReplyKeySpecs(w, cmd);
   w.SetHeader(cmd.subcommands.size());
@@ -237,7 +273,7 @@ void CommandListCommand(CommandContext& ctx) {
       case Filter::kModule:
         return false;  // no modules
       case Filter::kAclCat:
-        for (const std::string& c : cmd.acl_categories) {
+        for (std::string_view c : Categories(cmd)) {
           if (EqualsIgnoreCase(c, category)) return true;
         }
         return false;

@@ -54,26 +54,6 @@ std::string_view TypeName(ValueType t) {
   return "none";
 }
 
-// A read lookup that counts keyspace hits and misses but leaves the access clock alone, so
-// that EXISTS, TYPE, TTL and OBJECT do not make a key look recently used (LOOKUP_NOTOUCH).
-Entry* LookupNoTouch(CommandContext& ctx, std::string_view key) {
-  Entry* e = ctx.LookupForWrite(key);
-  ServerStats& st = ctx.server().stats();
-  ++(e != nullptr ? st.keyspace_hits : st.keyspace_misses);
-  return e;
-}
-
-// A write lookup. Unlike a read it counts no hit or miss, but in Redis 7.0 it does refresh the
-// access clock of a key it finds (RENAME, EXPIRE, ... make a key look recently used).
-Entry* LookupWrite(CommandContext& ctx, Database& db, std::string_view key) {
-  Entry* e = db.Find(key, ctx.now_ms());
-  if (e != nullptr) ctx.server().TouchAccessClock(e);
-  return e;
-}
-Entry* LookupWrite(CommandContext& ctx, std::string_view key) {
-  return LookupWrite(ctx, ctx.db(), key);
-}
-
 // Parses a database index as Redis parses an int argument: an int64 first, then int's range,
 // each failure with its own error unless the command has one message for both (`custom`).
 bool ParseDbIndex(CommandContext& ctx, size_t i, int* out, const char* custom = nullptr) {
@@ -155,14 +135,14 @@ void UnlinkCommand(CommandContext& ctx) { DeleteKeys(ctx); }
 void ExistsCommand(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    if (LookupNoTouch(ctx, ctx.arg(i)) != nullptr) ++n;
+    if (ctx.LookupNoTouch(ctx.arg(i)) != nullptr) ++n;
   }
   ctx.reply().Integer(n);
 }
 
 // TYPE key
 void TypeCommand(CommandContext& ctx) {
-  Entry* e = LookupNoTouch(ctx, ctx.arg(1));
+  Entry* e = ctx.LookupNoTouch(ctx.arg(1));
   ctx.reply().SimpleString(e == nullptr ? "none" : TypeName(e->value.type()));
 }
 
@@ -187,7 +167,7 @@ void DbsizeCommand(CommandContext& ctx) {
 void RenameGeneric(CommandContext& ctx, bool nx) {
   std::string_view from = ctx.arg(1), to = ctx.arg(2);
   Database& db = ctx.db();
-  Entry* src = LookupWrite(ctx, from);
+  Entry* src = ctx.LookupForWrite(from);
   if (src == nullptr) {
     ctx.Error(errors::kNoSuchKey);
     return;
@@ -201,7 +181,7 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
     }
     return;
   }
-  if (LookupWrite(ctx, to) != nullptr) {
+  if (ctx.LookupForWrite(to) != nullptr) {
     if (nx) {
       ctx.reply().Integer(0);
       return;
@@ -263,7 +243,7 @@ void CopyCommand(CommandContext& ctx) {
     return;
   }
   Database& dst = ctx.server().db(dst_db);
-  bool exists = LookupWrite(ctx, dst, to) != nullptr;
+  bool exists = ctx.LookupForWrite(dst, to) != nullptr;
   if (exists && !replace) {
     ctx.reply().Integer(0);
     return;
@@ -298,12 +278,12 @@ void MoveCommand(CommandContext& ctx) {
     return;
   }
   std::string_view key = ctx.arg(1);
-  if (LookupWrite(ctx, key) == nullptr) {
+  if (ctx.LookupForWrite(key) == nullptr) {
     ctx.reply().Integer(0);
     return;
   }
   Database& dst = ctx.server().db(dst_db);
-  if (LookupWrite(ctx, dst, key) != nullptr) {
+  if (ctx.LookupForWrite(dst, key) != nullptr) {
     ctx.reply().Integer(0);
     return;
   }
@@ -402,7 +382,7 @@ void ScanCommand(CommandContext& ctx) {
     if (use_type) {
       // Like Redis, the type check is a counted read lookup, which already removes an expired
       // key; its type is then "none", so TYPE none lists keys that have just expired.
-      Entry* e = LookupNoTouch(ctx, key);
+      Entry* e = ctx.LookupNoTouch(key);
       if (!EqualsIgnoreCase(type, e == nullptr ? "none" : TypeName(e->value.type()))) continue;
     }
     // A key whose TTL passed is deleted here and left out.
@@ -503,7 +483,7 @@ void FlushallCommand(CommandContext& ctx) {
 
 // The object subcommands look the key up without touching it; a missing key is a null reply.
 Entry* ObjectLookup(CommandContext& ctx) {
-  Entry* e = LookupNoTouch(ctx, ctx.arg(2));
+  Entry* e = ctx.LookupNoTouch(ctx.arg(2));
   if (e == nullptr) ctx.reply().Null();
   return e;
 }
@@ -668,7 +648,7 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
   when += base_ms;
 
   std::string_view key = ctx.arg(1);
-  Entry* e = LookupWrite(ctx, key);
+  Entry* e = ctx.LookupForWrite(key);
   if (e == nullptr) {
     ctx.reply().Integer(0);
     return;
@@ -711,7 +691,7 @@ void PexpireatCommand(CommandContext& ctx) { ExpireGeneric(ctx, 0, false); }
 // PERSIST key
 void PersistCommand(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
-  Entry* e = LookupWrite(ctx, key);
+  Entry* e = ctx.LookupForWrite(key);
   if (e == nullptr || !e->has_expire()) {
     ctx.reply().Integer(0);
     return;
@@ -728,7 +708,7 @@ void PersistCommand(CommandContext& ctx) {
 // -2 for a missing key, -1 for a key without TTL, else the remaining time (or the absolute
 // expiry time), never below 0; seconds are rounded to the nearest.
 void TtlGeneric(CommandContext& ctx, bool millis, bool absolute) {
-  Entry* e = LookupNoTouch(ctx, ctx.arg(1));
+  Entry* e = ctx.LookupNoTouch(ctx.arg(1));
   if (e == nullptr) {
     ctx.reply().Integer(-2);
     return;

@@ -170,8 +170,10 @@ MemoryReport CollectMemory(Server& server) {
   r.far = tiers.used(Tier::kFar);
   r.rss = ResidentBytes();
   r.startup = std::min(g_startup_used_memory, r.used);
+  // Client buffers are allocated outside the tier layer, so they are reported (clients.normal)
+  // but not part of used_memory or of its overhead.
   r.clients_normal = static_cast<int64_t>(server.ClientBufferBytes());
-  r.overhead = r.startup + r.clients_normal;
+  r.overhead = r.startup;
   for (int i = 0; i < server.db_count(); ++i) {
     Database& db = server.db(i);
     if (db.size() == 0 && db.table().bucket_count() <= 1) continue;
@@ -508,8 +510,6 @@ void InfoStats(Server& server, InfoText& t) {
   t.Add("io_threaded_writes_processed", "0");
   t.Add("reply_buffer_shrinks", "0");
   t.Add("reply_buffer_expands", "0");
-  t.Add("client_query_buffer_limit_disconnections", s.client_qbuf_limit_disconnections);
-  t.Add("client_output_buffer_limit_disconnections", s.client_outbuf_limit_disconnections);
 }
 
 void InfoReplication(Server&, InfoText& t) {
@@ -704,7 +704,8 @@ constexpr size_t kReplyBufferBytes = 16 * 1024;
 
 // One line of CLIENT LIST / CLIENT INFO, with Redis 7.0's fields in Redis's order.
 // `current_args` are the arguments of the command being run when `c` is the caller.
-std::string ClientInfoLine(const Client& c, int64_t now_ms, const ArgList* current_args) {
+std::string ClientInfoLine(const Client& c, int64_t now_ms, const ArgList* current_args,
+                           const Command* current_command) {
   size_t argv_mem = 0;
   if (current_args != nullptr) {
     for (std::string_view a : *current_args) argv_mem += a.size();
@@ -725,7 +726,8 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms, const ArgList* curre
     events = "r";
     if (pending > 0) events += 'w';
   }
-  const char* cmd = c.last_command != nullptr ? c.last_command->full_name.c_str() : "NULL";
+  const Command* last = current_command != nullptr ? current_command : c.last_command;
+  const char* cmd = last != nullptr ? last->full_name.c_str() : "NULL";
   int64_t multi = c.has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1;
   return Format("id=%" PRIu64 " addr=%s laddr=%s fd=%d name=%s age=%" PRId64 " idle=%" PRId64
                 " flags=%s db=%d sub=%zu psub=%zu ssub=%zu multi=%" PRId64
@@ -750,8 +752,12 @@ std::vector<Client*> LiveClients(Server& server) {
   return out;
 }
 
+// The caller's own line shows the command being run, as Redis's does.
 std::string LineFor(CommandContext& ctx, const Client& c) {
-  return ClientInfoLine(c, ctx.now_ms(), &c == &ctx.client() ? &ctx.args() : nullptr) + "\n";
+  bool self = &c == &ctx.client();
+  return ClientInfoLine(c, ctx.now_ms(), self ? &ctx.args() : nullptr,
+                        self ? &ctx.command() : nullptr) +
+         "\n";
 }
 
 // CLIENT ID

@@ -397,7 +397,7 @@ TEST_F(ServerCommandsTest, ClientListFieldsInRedisOrder) {
   EXPECT_EQ(Field(lines[0], "db"), "0");
   EXPECT_EQ(Field(lines[0], "multi"), "-1");
   EXPECT_EQ(Field(lines[0], "argv-mem"), "10");  // "client" + "list"
-  EXPECT_EQ(Field(lines[0], "cmd"), "client|setname");
+  EXPECT_EQ(Field(lines[0], "cmd"), "client|list");
   EXPECT_EQ(Field(lines[0], "user"), "default");
   EXPECT_EQ(Field(lines[0], "redir"), "-1");
   EXPECT_EQ(Field(lines[0], "resp"), "2");

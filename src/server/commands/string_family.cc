@@ -7,6 +7,7 @@
 // a client sees when several things are wrong at once.
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
