@@ -46,15 +46,32 @@ void CompactValue::MoveFrom(CompactValue* other) {
   std::memset(other->bytes_, 0, sizeof(bytes_));
 }
 
+void CompactValue::CopyStringFrom(const CompactValue& other) {
+  DCHECK(other.type() == ValueType::kString);
+  if (&other == this) return;
+  Reset();
+  if (other.form() != kBlob) {
+    std::memcpy(bytes_, other.bytes_, sizeof(bytes_));  // inline and int forms own nothing
+    return;
+  }
+  uint64_t n = other.BlobLength();
+  Tier t;
+  void* p = MemoryTiers::Get().Allocate(n, Placement::kUserData, &t);
+  std::memcpy(p, other.LoadPtr(), n);
+  StorePtr(p);
+  SetBlobLength(n);
+  set_tag(kBlob, t == Tier::kFar, other.string_encoding());
+}
+
 void CompactValue::SetInt(int64_t v) {
   Reset();
   std::memcpy(bytes_, &v, sizeof(v));
   set_tag(kInt, false, StringEncoding::kInt);
 }
 
-void CompactValue::SetString(std::string_view s) {
+void CompactValue::SetString(std::string_view s, bool allow_int) {
   int64_t n;
-  if (s.size() <= 20 && ParseInt64(s, &n)) {
+  if (allow_int && s.size() <= 20 && ParseInt64(s, &n)) {
     SetInt(n);
     return;
   }

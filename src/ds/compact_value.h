@@ -48,13 +48,18 @@ class CompactValue {
   void Reset();
   // Takes over `other`'s contents; `other` becomes empty. Frees the current contents first.
   void MoveFrom(CompactValue* other);
+  // Makes this an exact copy of a string value — same form and encoding name (COPY).
+  // REQUIRES: other.type() == ValueType::kString.
+  void CopyStringFrom(const CompactValue& other);
 
   bool empty() const { return form() == kEmpty; }
   ValueType type() const;
 
   // --- strings ---
   // Stores `s`, choosing the int, inline or blob form and Redis's encoding name the way SET does.
-  void SetString(std::string_view s);
+  // With allow_int false a numeric string stays a string ("embstr"), as Redis keeps the result
+  // of INCRBYFLOAT.
+  void SetString(std::string_view s, bool allow_int = true);
   void SetInt(int64_t v);
   // Length of the string form, without formatting an integer.
   size_t StringLength() const;

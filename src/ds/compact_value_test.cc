@@ -56,6 +56,22 @@ TEST(CompactValueTest, MutableStringGrowsAndZeroFills) {
   EXPECT_EQ(std::string(p, 3), std::string("-7\0", 3));
 }
 
+TEST(CompactValueTest, CopyKeepsFormAndEncoding) {
+  CompactValue a, b;
+  for (auto make : {+[](CompactValue* v) { v->SetString("7", false); },
+                    +[](CompactValue* v) { v->SetString(std::string(30, 'q')); },
+                    +[](CompactValue* v) { v->SetString(std::string(300, 'r')); },
+                    +[](CompactValue* v) { v->SetInt(42); },
+                    +[](CompactValue* v) { v->SetString("ab"); v->MutableString(2); }}) {
+    make(&a);
+    b.CopyStringFrom(a);
+    EXPECT_EQ(Str(b), Str(a));
+    EXPECT_EQ(b.string_encoding(), a.string_encoding());
+    int64_t x, y;
+    EXPECT_EQ(b.GetInt(&x), a.GetInt(&y));
+  }
+}
+
 TEST(CompactValueTest, AccountingReturnsToBaseline) {
   int64_t base = MemoryTiers::Get().used_total();
   uint32_t seed = std::random_device{}();

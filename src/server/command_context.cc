@@ -34,6 +34,22 @@ bool CommandContext::ParseInt(std::string_view s, int64_t* out) {
 
 bool CommandContext::ParseInt(size_t i, int64_t* out) { return ParseInt(arg(i), out); }
 
+bool CommandContext::ParseInt32(size_t i, int* out, const char* custom) {
+  int64_t v;
+  if (!memkeydb::ParseInt64(arg(i), &v)) {
+    Error(custom != nullptr ? custom : errors::kNotInteger);
+    return false;
+  }
+  if (v < INT32_MIN || v > INT32_MAX) {
+    Error(custom != nullptr
+              ? custom
+              : "ERR value is out of range, value must between -2147483648 and 2147483647");
+    return false;
+  }
+  *out = static_cast<int>(v);
+  return true;
+}
+
 bool CommandContext::ParseUint(size_t i, uint64_t* out) {
   if (memkeydb::ParseUint64(arg(i), out)) return true;
   Error(errors::kNotInteger);

@@ -48,6 +48,9 @@ class CommandContext {
   bool ParseInt(size_t i, int64_t* out);
   bool ParseInt(std::string_view s, int64_t* out);
   bool ParseUint(size_t i, uint64_t* out);
+  // An int argument parsed as Redis's getIntFromObjectOrReply: an int64 first, then int's
+  // range, each with its own error unless `custom` replaces both.
+  bool ParseInt32(size_t i, int* out, const char* custom = nullptr);
   bool ParseDouble(size_t i, double* out);  // "ERR value is not a valid float"
   // Case-insensitive comparison of argument i with an option name.
   bool ArgIs(size_t i, std::string_view option) const;

@@ -304,9 +304,21 @@ size_t Server::ClientBufferBytes() const {
 // ---------------------------------------------------------------------------------------------
 // The command pipeline
 
-void Server::Reject(Client* c, Command* cmd, std::string_view msg) {
+void Server::Reject(Client* c, Command* cmd, std::string_view msg_in) {
   if (cmd != nullptr) ++cmd->stats.rejected_calls;
-  if (c->has(kClientMulti)) c->flags |= kClientDirtyExec;
+  std::string exec_abort;
+  std::string_view msg = msg_in;
+  if (cmd != nullptr && cmd->full_name == "exec") {
+    // A rejected EXEC (in a transaction or not) ends any transaction, naming why.
+    std::string_view reason = msg.substr(0, 4) == "ERR " ? msg.substr(4) : msg;
+    exec_abort = "EXECABORT Transaction discarded because of: " + std::string(reason);
+    msg = exec_abort;
+    c->multi_queue.clear();
+    c->flags &= ~(kClientMulti | kClientDirtyCas | kClientDirtyExec);
+    UnwatchAll(c);
+  } else if (c->has(kClientMulti)) {
+    c->flags |= kClientDirtyExec;
+  }
   size_t sp = msg.find(' ');
   std::string code(msg.substr(0, sp == std::string_view::npos ? msg.size() : sp));
   ++stats_.total_error_replies;
@@ -333,7 +345,8 @@ bool Server::Execute(Client* c, const ArgList& args) {
   if (cmd != nullptr && cmd->has_subcommands() && args.size() >= 2) {
     Command* sub = CommandTable::FindSub(cmd, args[1]);
     if (sub == nullptr) {
-      std::string msg = "ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) +
+      std::string_view sub_name = args[1].substr(0, args[1].find('\0'));
+      std::string msg = "ERR unknown subcommand '" + std::string(sub_name.substr(0, 128)) +
                         "'. Try " + Upper(cmd->full_name) + " HELP.";
       Reject(c, cmd, msg);
       cmd = nullptr;
@@ -342,11 +355,18 @@ bool Server::Execute(Client* c, const ArgList& args) {
     cmd = sub;
   }
   if (cmd == nullptr) {
-    std::string msg = "ERR unknown command '" + std::string(args[0].substr(0, 128)) +
-                      "', with args beginning with: ";
-    for (size_t i = 1; i < args.size() && msg.size() < 128; ++i) {
-      msg += "'" + std::string(args[i].substr(0, 128 - std::min<size_t>(msg.size(), 128))) + "' ";
+    // Redis prints these with C's %s: each argument stops at its first NUL byte, the name at
+    // 128 bytes, and the arguments together at about 128 bytes.
+    auto cstr = [](std::string_view a, size_t max) {
+      a = a.substr(0, a.find('\0'));
+      return std::string(a.substr(0, max));
+    };
+    std::string shown;
+    for (size_t i = 1; i < args.size() && shown.size() < 128; ++i) {
+      shown += "'" + cstr(args[i], 128 - shown.size()) + "' ";
     }
+    std::string msg = "ERR unknown command '" + cstr(args[0], 128) +
+                      "', with args beginning with: " + shown;
     Reject(c, nullptr, msg);
     goto done;
   }

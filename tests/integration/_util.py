@@ -1,9 +1,10 @@
 """Small helpers shared by the integration tests (tests/integration/test_*.py).
 
     need(server, conn, "GET", "k")     run a command; pytest.skip if the server does not know it
-    start_with_password(factory, "memkeydb", "secret")
+    start_with_password(server_factory.memkeydb, "secret")
                                        a server started with --requirepass (the shared start-up
-                                       check expects PONG; this one also accepts NOAUTH)
+                                       check expects PONG; this one also accepts NOAUTH); the
+                                       first argument is any start function taking options
     bulk(b"x"), push(...)              Reply builders for comparisons
     read_until_close(sock, quiet)      everything a socket sends until EOF or `quiet` s of silence
     vm_rss_kb(pid)                     resident set size of a process, from /proc/<pid>/status
@@ -36,8 +37,9 @@ def push(*items) -> Reply:
     return Reply(">", tuple(items))
 
 
-def start_with_password(server_factory, kind: str, password: str, **options):
-    """Start `kind` with --requirepass `password`, tracked by server_factory for cleanup.
+def start_with_password(start, password: str, **options):
+    """start(requirepass=password, **options), where `start` is server_factory.memkeydb /
+    .redis (cleaned up by the fixture) or servers.start_memkeydb / start_redis.
 
     servers.start_server waits for +PONG, which a password-protected server never gives to an
     unauthenticated client, so the readiness check is done here: -NOAUTH counts as ready too."""
@@ -62,7 +64,7 @@ def start_with_password(server_factory, kind: str, password: str, **options):
 
     servers._wait_ready = ready
     try:
-        return getattr(server_factory, kind)(requirepass=password, **options)
+        return start(requirepass=password, **options)
     finally:
         servers._wait_ready = original
 

@@ -71,7 +71,7 @@ def test_hello_errors(server):
 
 @pytest.mark.parametrize("kind", ["memkeydb", "redis"])
 def test_hello_auth_with_requirepass(server_factory, kind):
-    srv = start_with_password(server_factory, kind, "secret")
+    srv = start_with_password(getattr(server_factory, kind), "secret")
     c = srv.connect()
     r = c.execute("HELLO", "3")
     assert r.kind == "-" and r.value.startswith(

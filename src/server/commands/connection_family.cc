@@ -171,13 +171,13 @@ void HelloCommand(CommandContext& ctx) {
 
 // SELECT index
 void SelectCommand(CommandContext& ctx) {
-  int64_t idx;
-  if (!ctx.ParseInt(1, &idx)) return;
+  int idx;
+  if (!ctx.ParseInt32(1, &idx)) return;
   if (idx < 0 || idx >= ctx.server().db_count()) {
     ctx.Error(errors::kDbIndexOutOfRange);
     return;
   }
-  ctx.client().db_index = static_cast<int>(idx);
+  ctx.client().db_index = idx;
   ctx.reply().Ok();
 }
 

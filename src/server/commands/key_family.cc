@@ -54,24 +54,6 @@ std::string_view TypeName(ValueType t) {
   return "none";
 }
 
-// Parses a database index as Redis parses an int argument: an int64 first, then int's range,
-// each failure with its own error unless the command has one message for both (`custom`).
-bool ParseDbIndex(CommandContext& ctx, size_t i, int* out, const char* custom = nullptr) {
-  int64_t v;
-  if (!ParseInt64(ctx.arg(i), &v)) {
-    ctx.Error(custom != nullptr ? custom : errors::kNotInteger);
-    return false;
-  }
-  if (v < INT_MIN || v > INT_MAX) {
-    ctx.Error(custom != nullptr
-                  ? custom
-                  : "ERR value is out of range, value must between -2147483648 and 2147483647");
-    return false;
-  }
-  *out = static_cast<int>(v);
-  return true;
-}
-
 bool ValidDb(CommandContext& ctx, int index) {
   return index >= 0 && index < ctx.server().db_count();
 }
@@ -81,23 +63,11 @@ bool IsLruOrLfuPolicy(const Config& c) {
   return IsLfuPolicy(c) || c.maxmemory_policy.find("lru") != std::string::npos;
 }
 
-// Copies a string value, keeping the encoding name OBJECT ENCODING reports (a "raw" short
-// string stays raw, as Redis's duplicate of a raw object does). Returns false for collections,
-// which have no copy routine yet.
+// Copies a value exactly (OBJECT ENCODING included). Returns false for collections, which have
+// no copy routine yet.
 bool CopyValue(const CompactValue& src, CompactValue* dst) {
   if (src.type() != ValueType::kString) return false;
-  int64_t iv;
-  if (src.GetInt(&iv)) {
-    dst->SetInt(iv);
-    return true;
-  }
-  char scratch[CompactValue::kIntBufSize];
-  std::string_view s = src.StringView(scratch);
-  dst->SetString(s);
-  if (src.string_encoding() == StringEncoding::kRaw &&
-      dst->string_encoding() != StringEncoding::kRaw) {
-    dst->MutableString(s.size());
-  }
+  dst->CopyStringFrom(src);
   return true;
 }
 
@@ -221,7 +191,7 @@ void CopyCommand(CommandContext& ctx) {
     if (ctx.ArgIs(i, "replace")) {
       replace = true;
     } else if (ctx.ArgIs(i, "db") && i + 1 < ctx.argc()) {
-      if (!ParseDbIndex(ctx, i + 1, &dst_db)) return;
+      if (!ctx.ParseInt32(i + 1, &dst_db)) return;
       if (!ValidDb(ctx, dst_db)) {
         ctx.Error(errors::kDbIndexOutOfRange);
         return;
@@ -267,7 +237,7 @@ void CopyCommand(CommandContext& ctx) {
 // MOVE key db
 void MoveCommand(CommandContext& ctx) {
   int dst_db;
-  if (!ParseDbIndex(ctx, 2, &dst_db)) return;
+  if (!ctx.ParseInt32(2, &dst_db)) return;
   if (!ValidDb(ctx, dst_db)) {
     ctx.Error(errors::kDbIndexOutOfRange);
     return;
@@ -439,8 +409,8 @@ void RandomkeyCommand(CommandContext& ctx) {
 // SWAPDB index1 index2
 void SwapdbCommand(CommandContext& ctx) {
   int a, b;
-  if (!ParseDbIndex(ctx, 1, &a, "ERR invalid first DB index")) return;
-  if (!ParseDbIndex(ctx, 2, &b, "ERR invalid second DB index")) return;
+  if (!ctx.ParseInt32(1, &a, "ERR invalid first DB index")) return;
+  if (!ctx.ParseInt32(2, &b, "ERR invalid second DB index")) return;
   if (!ValidDb(ctx, a) || !ValidDb(ctx, b)) {
     ctx.Error(errors::kDbIndexOutOfRange);
     return;

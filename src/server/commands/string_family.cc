@@ -525,9 +525,8 @@ void IncrByFloatCommand(CommandContext& ctx) {
   }
   std::string text = FormatLongDouble(value);
   if (e == nullptr) e = ctx.db().Add(key);
-  // Redis keeps the result as a string even when it is integral ("7", encoding embstr);
-  // CompactValue::SetString stores such a result as an int, which reads back the same.
-  e->value.SetString(text);
+  // Redis keeps the result as a string even when it is integral ("7", encoding embstr).
+  e->value.SetString(text, /*allow_int=*/false);
   ctx.KeyModified(key);
   ctx.Notify('$', "incrbyfloat", key);
   ctx.reply().Bulk(text);
