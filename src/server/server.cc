@@ -304,6 +304,15 @@ size_t Server::ClientBufferBytes() const {
 // ---------------------------------------------------------------------------------------------
 // The command pipeline
 
+bool Server::ProtectedCommandAllowed(const Client* c) const {
+  const std::string& mode = config_.enable_debug_command;
+  if (mode == "yes") return true;
+  if (mode != "local") return false;
+  const std::string& peer = c->peer();
+  return c->fake() || c->has(kClientUnixSocket) || peer.rfind("127.", 0) == 0 ||
+         peer.rfind("::1:", 0) == 0;
+}
+
 void Server::Reject(Client* c, Command* cmd, std::string_view msg_in) {
   if (cmd != nullptr) ++cmd->stats.rejected_calls;
   std::string exec_abort;
@@ -329,7 +338,6 @@ void Server::Reject(Client* c, Command* cmd, std::string_view msg_in) {
 bool Server::Execute(Client* c, const ArgList& args) {
   c->last_interaction_ms = NowMs();
   size_t reply_start = c->output().size();
-  bool suppress = c->has(kClientReplyOff) || c->has(kClientReplySkip);
 
   if (!c->fake() && (EqualsIgnoreCase(args[0], "post") || EqualsIgnoreCase(args[0], "host:"))) {
     // A browser or HTTP client talking to us (cross-protocol scripting): drop the connection
@@ -382,6 +390,14 @@ bool Server::Execute(Client* c, const ArgList& args) {
     Reject(c, cmd, errors::kNoAuth);
     goto done;
   }
+  if ((cmd->is(kCmdProtected) || (cmd->parent && cmd->parent->is(kCmdProtected))) &&
+      !ProtectedCommandAllowed(c)) {
+    Reject(c, cmd,
+           "ERR DEBUG command not allowed. If the enable-debug-command option is set to "
+           "\"local\", you can run it from a local connection, otherwise you need to set this "
+           "option in the configuration file, and then restart the server.");
+    goto done;
+  }
   if (c->has(kClientMulti) && cmd->is(kCmdNoMulti)) {
     Reject(c, cmd, "ERR Command not allowed inside a transaction");
     goto done;
@@ -408,7 +424,8 @@ bool Server::Execute(Client* c, const ArgList& args) {
   Call(c, cmd, args);
 
 done:
-  if (suppress) c->output().resize(reply_start);
+  // Decided after the command ran, so CLIENT REPLY ON is answered and OFF/SKIP are not.
+  if (c->has(kClientReplyOff) || c->has(kClientReplySkip)) c->output().resize(reply_start);
   c->flags &= ~kClientReplySkip;
   if (c->has(kClientReplySkipNext)) {
     c->flags &= ~kClientReplySkipNext;

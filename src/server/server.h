@@ -162,6 +162,8 @@ class Server : public KeyEvents {
   void FreeClosedClients();
   void ResumePausedClients();
   void Reject(Client* c, Command* cmd, std::string_view msg);
+  // enable-debug-command: yes, or local and the client is on this machine.
+  bool ProtectedCommandAllowed(const Client* c) const;
   void FeedMonitors(Client* c, const ArgList& args);
 
   class Listener;

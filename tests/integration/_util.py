@@ -52,9 +52,11 @@ def start_with_password(start, password: str, **options):
             if not server.alive():
                 raise servers.ServerStartError("%s exited during start-up" % server.kind)
             try:
-                with RespConnection(server.host, server.port, timeout=2.0, connect_timeout=1.0) as c:
+                with RespConnection(server.host, server.port, timeout=2.0,
+                                    connect_timeout=1.0) as c:
                     r = c.execute("PING")
-                    if r == Reply("+", b"PONG") or (r.kind == "-" and r.value.startswith(b"NOAUTH")):
+                    if r == Reply("+", b"PONG") or (r.kind == "-"
+                                                    and r.value.startswith(b"NOAUTH")):
                         return
                     last = repr(r)
             except Exception as e:  # not listening yet

@@ -30,6 +30,16 @@ def raise_nofile(wanted):
         pytest.skip("RLIMIT_NOFILE hard limit %s is below the %d needed" % (hard, wanted))
 
 
+def recv_exactly(s, n):
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            raise ConnectionError("closed after %r" % data)
+        data += chunk
+    return data
+
+
 @pytest.mark.parametrize("kind", ["memkeydb", "redis"])
 def test_thousand_concurrent_connections(server_factory, kind):
     raise_nofile(N_CLIENTS + 200)
@@ -61,8 +71,20 @@ def test_thousand_concurrent_connections(server_factory, kind):
                     assert bytes(got) == want, (socks.index(s), bytes(got))
                     sel.unregister(s)
                     del pending[s]
-        sel.close()
         assert not pending, "%d of %d connections got no reply" % (len(pending), N_CLIENTS)
+        # all of them subscribe; one PUBLISH reaches every one
+        for s in socks:
+            s.setblocking(True)
+            s.sendall(b"SUBSCRIBE fanout\r\n")
+        confirm = b"*3\r\n$9\r\nsubscribe\r\n$6\r\nfanout\r\n:1\r\n"
+        msg = b"*3\r\n$7\r\nmessage\r\n$6\r\nfanout\r\n$5\r\nhello\r\n"
+        for s in socks:
+            assert recv_exactly(s, len(confirm)) == confirm
+        with srv.connect() as c:
+            assert c.execute("PUBLISH", "fanout", "hello") == Reply(":", N_CLIENTS)
+        for i, s in enumerate(socks):
+            assert recv_exactly(s, len(msg)) == msg, "subscriber %d" % i
+        sel.close()
         # and the server still takes new clients while all of them are connected
         with srv.connect() as c:
             assert c.execute("PING") == Reply("+", b"PONG")
@@ -94,13 +116,13 @@ def test_maxclients_rejects_the_eleventh_client(server_factory, kind):
         deadline = time.monotonic() + 5
         while True:
             s = socket.create_connection(srv.addr, timeout=5)
-            s.sendall(b"PING\r\n")
-            data, closed = read_until_close(s, quiet=1.0)
+            s.sendall(b"PING\r\nQUIT\r\n")
+            data, closed = read_until_close(s, quiet=2.0)
             s.close()
-            if data == b"+PONG\r\n" or time.monotonic() > deadline:
+            if data == b"+PONG\r\n+OK\r\n" or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
-        assert data == b"+PONG\r\n"
+        assert data == b"+PONG\r\n+OK\r\n"
     finally:
         for c in conns:
             c.close()
@@ -147,6 +169,21 @@ def test_unix_socket(server_factory, socket_dir, kind):
     assert (data, closed) == (b"+OK\r\n", True)
     s.close()
 
+    # CLIENT INFO names the socket path as the address, with flag U
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(path)
+    s.sendall(b"CLIENT INFO\r\nQUIT\r\n")
+    data, closed = read_until_close(s, quiet=2.0)
+    assert closed
+    if data.startswith(b"-ERR unknown command"):
+        pytest.skip("%s does not implement CLIENT INFO yet" % kind)
+    fields = dict(f.split(b"=", 1) for f in data.split(b"\r\n")[1].split(b" ") if b"=" in f)
+    assert fields[b"addr"] == path.encode() + b":0", data
+    assert fields[b"laddr"] == path.encode() + b":0", data
+    assert b"U" in fields[b"flags"], data
+    s.close()
+
     # a real client over the socket, and TCP still works beside it
     import redis
     r = redis.Redis(unix_socket_path=path, socket_timeout=10)
@@ -155,3 +192,21 @@ def test_unix_socket(server_factory, socket_dir, kind):
     r.close()
     with srv.connect() as c:
         assert c.execute("PING") == Reply("+", b"PONG")
+
+
+@pytest.mark.parametrize("kind", ["memkeydb", "redis"])
+def test_idle_timeout_closes_normal_clients_not_subscribers(server_factory, kind):
+    srv = getattr(server_factory, kind)(timeout=1)
+    idle = srv.connect()
+    sub = srv.connect()
+    assert idle.execute("PING") == Reply("+", b"PONG")
+    sub.send_command("SUBSCRIBE", "ch")
+    assert sub.read_reply().value[2] == Reply(":", 1)
+    start = time.monotonic()
+    assert idle.is_closed_by_peer(timeout=6), "%s: idle client still open after 6 s" % kind
+    print("%s closed the idle client after %.1f s" % (kind, time.monotonic() - start))
+    time.sleep(0.5)
+    with srv.connect() as pub:
+        assert pub.execute("PUBLISH", "ch", "still here") == Reply(":", 1)
+    assert sub.read_reply() == Reply("*", (Reply("$", b"message"), Reply("$", b"ch"),
+                                           Reply("$", b"still here")))

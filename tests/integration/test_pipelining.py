@@ -55,7 +55,7 @@ def test_ten_thousand_writes_then_reads_keep_order(server):
     replies = c.pipeline(commands)
     for i in range(n):
         assert replies[2 * i] == Reply("+", b"OK")
-        assert replies[2 * i + 1] == Reply(":", i + 1), "INCR reply %d: %r" % (i, replies[2 * i + 1])
+        assert replies[2 * i + 1] == Reply(":", i + 1), (i, replies[2 * i + 1])
     for k in range(100):
         # the last SET of key:k came from i = n - 100 + k
         assert replies[2 * n + k] == bulk("v%d" % (n - 100 + k))

@@ -24,11 +24,12 @@ from _util import read_until_close, start_with_password, vm_rss_kb
 _MODULE_SERVERS = []
 
 
-def _start_pair(password=None):
+def _start_pair(password=None, **options):
     pair = []
     try:
         for start in (servers.start_redis, servers.start_memkeydb):
-            srv = start() if password is None else start_with_password(start, password)
+            srv = (start(**options) if password is None
+                   else start_with_password(start, password, **options))
             _MODULE_SERVERS.append(srv)
             pair.append(srv)
         return pair
@@ -51,6 +52,15 @@ def pair():
 def auth_pair():
     """(redis, memkeydb), both started with --requirepass secret."""
     r, m = _start_pair("secret")
+    yield r, m
+    for srv in (m, r):
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def small_limits_pair():
+    """(redis, memkeydb) with the smallest query buffer and bulk length limits (1 MB each)."""
+    r, m = _start_pair(**{"client-query-buffer-limit": "1mb", "proto-max-bulk-len": "1mb"})
     yield r, m
     for srv in (m, r):
         srv.stop()
@@ -206,6 +216,25 @@ def test_unauthenticated_size_limits(auth_pair):
     assert_same(exchange_both(auth_pair, [d for _, d in AUTH_LIMITS]))
 
 
+MB = 1024 * 1024
+QUERY_LIMITS = [
+    ("bulk-over-proto-max-bulk-len", b"*1\r\n$1048577\r\n"),
+    ("bulk-at-proto-max-bulk-len-incomplete", b"*1\r\n$1048576\r\n"),
+    # the 1 MB argument plus its CRLF fill the query buffer past 1 MB: closed without a reply
+    ("bulk-fills-query-buffer", b"*2\r\n$4\r\nECHO\r\n$1048576\r\n" + b"x" * MB + b"\r\n"),
+    ("bulk-below-limit-incomplete", b"*2\r\n$4\r\nECHO\r\n$1000000\r\n" + b"x" * 900000),
+    # the limit is on the unparsed query buffer, not on the command: two 600 kB arguments pass
+    ("two-big-args-over-limit-in-total", b"*3\r\n$4\r\nECHO\r\n$600000\r\n" + b"x" * 600000
+     + b"\r\n$600000\r\n" + b"y" * 600000 + b"\r\n"),
+    ("inline-over-limit", b"ECHO " + b"z" * (2 * MB) + b"\r\n"),
+    ("many-small-commands-over-limit-in-total", b"*1\r\n$4\r\nPING\r\n" * 200000),
+]
+
+
+def test_query_buffer_and_bulk_limits(small_limits_pair):
+    assert_same(exchange_both(small_limits_pair, [d for _, d in QUERY_LIMITS]))
+
+
 def _garbage(rng):
     """One random request: random bytes, random RESP-ish tokens, or a mutated valid command."""
     kind = rng.randrange(4)
@@ -305,7 +334,8 @@ def test_huge_announced_bulk_does_not_allocate(pair):
             % (srv.kind, before, after))
         # no reply and no close: the server is still waiting for the rest of each bulk
         readable, _, _ = select.select(socks, [], [], 0.2)
-        assert readable == [], "%s answered or closed a connection with an incomplete bulk" % srv.kind
+        assert readable == [], (
+            "%s answered or closed a connection with an incomplete bulk" % srv.kind)
         for s in socks:
             s.close()
         with srv.connect(timeout=5) as c:

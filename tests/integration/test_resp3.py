@@ -9,7 +9,7 @@ redis-py is used where RESP2 is enough.
 
 import pytest
 
-from helpers.resp import Reply
+from helpers.resp import Reply, fmt
 
 from _util import bulk, need, push, start_with_password
 
@@ -185,3 +185,156 @@ def test_redis_py_negotiates_resp2_with_hello(server):
         r.execute_command("HELLO", "4")
     assert "NOPROTO" in str(exc.value)
     r.close()
+
+
+# ---- reply types, RESP2 and RESP3, compared with redis-server --------------------------------
+
+SETUP = [["FLUSHALL"], ["SET", "a", "hello"], ["SET", "b", "hallo"], ["SET", "n", "10"],
+         ["SET", "f", "1.5"], ["SETBIT", "bits", "3", "1"], ["SET", "ttlkey", "v", "EX", "1000"]]
+
+# (mode, command): "exact" replies must be equal; "pairs" is exact but ignores the order of
+# map entries (or of the name/value pairs of a flat RESP2 array); "shape" compares structure,
+# map keys and the type of every leaf (values vary: ids, times); "kind" compares only the outer
+# reply type (and a verbatim string's format).
+REPLY_TYPE_CASES = [
+    ("exact", ["GET", "a"]),
+    ("exact", ["GET", "missing"]),
+    ("exact", ["MGET", "a", "missing", "b"]),
+    ("exact", ["GETDEL", "missing"]),
+    ("exact", ["GETEX", "missing"]),
+    ("exact", ["GETSET", "gs", "v"]),
+    ("exact", ["SET", "a", "x", "NX"]),
+    ("exact", ["SET", "a", "hello", "NX", "GET"]),
+    ("exact", ["SET", "zz", "x", "XX", "GET"]),
+    ("exact", ["SET", "new", "v", "GET"]),
+    ("exact", ["INCRBYFLOAT", "f", "0.25"]),
+    ("exact", ["INCR", "a"]),
+    ("exact", ["STRLEN", "a"]),
+    ("exact", ["GETRANGE", "a", "0", "1"]),
+    ("exact", ["LCS", "a", "b"]),
+    ("exact", ["LCS", "a", "b", "LEN"]),
+    ("exact", ["LCS", "a", "b", "IDX"]),
+    ("exact", ["LCS", "a", "b", "IDX", "WITHMATCHLEN", "MINMATCHLEN", "2"]),
+    ("exact", ["BITFIELD", "bf", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "5"]),
+    ("exact", ["BITFIELD", "bf", "GET", "u4", "0", "SET", "u4", "0", "3", "GET", "u4", "0"]),
+    ("exact", ["BITFIELD_RO", "bits", "GET", "u8", "0"]),
+    ("exact", ["BITCOUNT", "bits"]),
+    ("exact", ["BITPOS", "bits", "1"]),
+    ("exact", ["CONFIG", "GET", "maxmemory"]),
+    ("exact", ["CONFIG", "GET", "no-such-option"]),
+    ("pairs", ["CONFIG", "GET", "maxmemory", "hz"]),  # order unspecified (Redis: dict order)
+    ("exact", ["COMMAND", "INFO", "get"]),
+    ("exact", ["COMMAND", "INFO", "no-such-command"]),
+    ("exact", ["COMMAND", "DOCS", "get"]),
+    ("exact", ["COMMAND", "GETKEYS", "set", "k", "v"]),
+    ("exact", ["COMMAND", "GETKEYSANDFLAGS", "set", "k", "v"]),
+    ("exact", ["CLIENT", "GETNAME"]),
+    ("exact", ["CLIENT", "TRACKINGINFO"]),
+    ("exact", ["MEMORY", "USAGE", "missing"]),
+    ("exact", ["OBJECT", "ENCODING", "missing"]),
+    ("exact", ["OBJECT", "ENCODING", "n"]),
+    ("exact", ["OBJECT", "ENCODING", "a"]),
+    ("exact", ["OBJECT", "FREQ", "a"]),
+    ("exact", ["TTL", "missing"]),
+    ("exact", ["TTL", "a"]),
+    ("exact", ["EXPIRETIME", "a"]),
+    ("exact", ["TYPE", "a"]),
+    ("exact", ["TYPE", "missing"]),
+    ("exact", ["EXISTS", "a", "b", "missing"]),
+    ("exact", ["KEYS", "a*"]),
+    ("exact", ["SCAN", "0", "MATCH", "a", "COUNT", "1000"]),
+    ("exact", ["SELECT", "9"]),
+    ("exact", ["RANDOMKEY"]),
+    ("exact", ["DBSIZE"]),
+    ("exact", ["SELECT", "0"]),
+    ("exact", ["COPY", "a", "acopy"]),
+    ("exact", ["MOVE", "nokey", "1"]),
+    ("exact", ["RENAME", "missing", "x"]),
+    ("exact", ["PUBSUB", "NUMSUB", "x", "y"]),
+    ("exact", ["PUBSUB", "SHARDNUMSUB", "x"]),
+    ("exact", ["PUBSUB", "CHANNELS"]),
+    ("exact", ["PUBSUB", "NUMPAT"]),
+    ("exact", ["PING"]),
+    ("exact", ["PING", "x"]),
+    ("exact", ["ECHO", ""]),
+    ("exact", ["LATENCY", "LATEST"]),
+    ("exact", ["LATENCY", "HISTORY", "command"]),
+    ("exact", ["SLOWLOG", "GET", "0"]),
+    ("exact", ["MULTI"]),
+    ("exact", ["GET", "missing"]),
+    ("exact", ["MGET", "a", "missing"]),
+    ("exact", ["SET", "new2", "v", "NX"]),
+    ("exact", ["SET", "new2", "v", "NX"]),
+    ("exact", ["EXEC"]),
+    ("shape", ["HELLO"]),
+    ("shape", ["TIME"]),
+    ("shape", ["CLIENT", "ID"]),
+    ("kind", ["INFO", "server"]),
+    ("kind", ["CLIENT", "INFO"]),
+    ("kind", ["CLIENT", "LIST"]),
+    ("kind", ["LATENCY", "DOCTOR"]),
+    ("kind", ["MEMORY", "DOCTOR"]),
+    ("kind", ["LATENCY", "HISTOGRAM", "set"]),
+    ("kind", ["MEMORY", "STATS"]),
+]
+
+
+def shape(r):
+    k, v = r
+    if k in ("*", "~", ">") and v is not None:
+        return (k, tuple(shape(x) for x in v))
+    if k == "%":
+        return (k, tuple((a if a.kind in ("$", "+") else shape(a), shape(b)) for a, b in v))
+    if k == "=":
+        return (k, v[0])
+    if k == "-":
+        return (k, v.split(b" ")[0])
+    return (k, None if v is None else type(v).__name__)
+
+
+def unordered_pairs(r):
+    if r.kind == "%":
+        return ("%", sorted(r.value))
+    if r.kind == "*" and r.value is not None:
+        return ("*", sorted(zip(r.value[0::2], r.value[1::2])))
+    return r
+
+
+def outer_kind(r):
+    return (r.kind, r.value[0] if r.kind == "=" else None)
+
+
+def run_cases(srv, proto):
+    c = srv.connect()
+    if proto == 3:
+        assert c.execute("HELLO", "3").kind == "%"
+    for cmd in SETUP:
+        r = c.execute(*cmd)
+        assert r.kind != "-", (srv.kind, cmd, r)
+    return [c.execute(*cmd) for _, cmd in REPLY_TYPE_CASES]
+
+
+@pytest.mark.parametrize("proto", [2, 3])
+def test_reply_types_match_redis(server_factory, proto):
+    """The same commands on redis-server and memkeydb in one protocol version: same reply
+    types (nulls, maps, sets, verbatim strings, ...) and, where the value is deterministic, the
+    same bytes."""
+    want = run_cases(server_factory.redis(), proto)
+    got = run_cases(server_factory.memkeydb(), proto)
+    mismatches, unknown = [], []
+    for (mode, cmd), w, g in zip(REPLY_TYPE_CASES, want, got):
+        if g.kind == "-" and g.value.startswith(b"ERR unknown") and w.kind != "-":
+            unknown.append(" ".join(cmd[:2]))
+            continue
+        compare = {"exact": lambda r: r, "pairs": unordered_pairs, "shape": shape,
+                   "kind": outer_kind}[mode]
+        if compare(w) != compare(g):
+            mismatches.append("%s (%s)\n  redis:    %s\n  memkeydb: %s" % (
+                " ".join(cmd), mode, fmt(w, 80, "  "), fmt(g, 80, "  ")))
+    message = "RESP%d: %d of %d replies differ:\n%s" % (
+        proto, len(mismatches), len(REPLY_TYPE_CASES), "\n".join(mismatches))
+    if unknown:
+        message += "\n(not implemented by memkeydb, not compared: %s)" % ", ".join(unknown)
+    assert not mismatches, message
+    if unknown:
+        pytest.skip("memkeydb does not implement: %s" % ", ".join(unknown))

@@ -125,3 +125,48 @@ def test_reading_subscriber_is_not_disconnected(server_factory, kind):
         assert sub.read_reply() == Reply("*", (Reply("$", b"message"), Reply("$", b"big"),
                                                 Reply("$", payload)))
     sub.close()
+
+
+def output_memory(conn, cmd_name):
+    """omem of the client whose last command was `cmd_name`, from CLIENT LIST."""
+    r = conn.execute("CLIENT", "LIST")
+    if r.kind == "-" and r.value.startswith(b"ERR unknown"):
+        pytest.skip("CLIENT LIST not implemented yet")
+    for line in r.value.split(b"\n"):
+        if b" cmd=%s " % cmd_name in line:
+            return int(line.split(b" omem=")[1].split(b" ")[0])
+    return None
+
+
+@pytest.mark.parametrize("kind", ["memkeydb", "redis"])
+def test_pubsub_soft_limit_disconnects_after_its_time(server_factory, kind):
+    """Above the 512 kB soft limit (below the 1 MB hard one) for more than 2 s: disconnected,
+    even if nothing more is published."""
+    srv = start(server_factory, kind, ["pubsub", "1mb", "512kb", "2"])
+    sub = stalled_subscriber(srv, b"soft")
+    pub = srv.connect()
+    payload = b"s" * 50000
+    omem = 0
+    for i in range(1000):
+        assert pub.execute("PUBLISH", "soft", payload) == Reply(":", 1), (
+            "%s disconnected the subscriber before its output buffer reached the soft limit"
+            % kind)
+        omem = output_memory(pub, b"subscribe")
+        if omem > 600 * 1024:
+            break
+    assert 512 * 1024 < omem < 1024 * 1024, omem
+    start_time = time.monotonic()
+    # still connected for a while (the soft limit needs 2 s)...
+    time.sleep(1.0)
+    assert pub.execute("PUBSUB", "NUMSUB", "soft").value[1] == Reply(":", 1)
+    # ...then disconnected without any further write to it
+    deadline = start_time + 8
+    while time.monotonic() < deadline:
+        if pub.execute("PUBSUB", "NUMSUB", "soft").value[1] == Reply(":", 0):
+            break
+        time.sleep(0.1)
+    elapsed = time.monotonic() - start_time
+    assert pub.execute("PUBSUB", "NUMSUB", "soft").value[1] == Reply(":", 0), (
+        "%s: subscriber above the soft limit still connected after %.1f s" % (kind, elapsed))
+    print("%s: disconnected %.1f s after passing the soft limit" % (kind, elapsed))
+    sub.close()

@@ -21,7 +21,8 @@ def server(request, server_factory):
 
 
 def run_watched_set(a, key=b"k", value=b"from-a"):
-    """MULTI; SET key value; EXEC on client `a` (which has WATCHed already); returns EXEC's reply."""
+    """MULTI; SET key value; EXEC on client `a` (which has WATCHed already); returns EXEC's
+    reply."""
     assert a.execute("MULTI") == OK
     assert a.execute("SET", key, value) == QUEUED
     return a.execute("EXEC")

@@ -245,9 +245,37 @@ TEST_F(CommandCommandTest, EveryCommandHasDocsAndSaneKeys) {
     }
     for (const auto& [sname, sub] : cmd->subcommands) {
       EXPECT_NE(sub->spec->summary, nullptr) << sub->full_name;
-      EXPECT_LE(sub->spec->arity < 0 ? -sub->spec->arity : sub->spec->arity, 64)
-          << sub->full_name;
+      EXPECT_LE(sub->spec->arity < 0 ? -sub->spec->arity : sub->spec->arity, 64) << sub->full_name;
       EXPECT_TRUE(sub->spec->arity >= 2 || sub->spec->arity <= -2) << sub->full_name;
+    }
+  }
+}
+
+// Each reply is exactly one RESP value, in both protocols, for every command in the table.
+TEST_F(CommandCommandTest, EveryReplyIsOneWellFormedValue) {
+  std::vector<std::vector<std::string>> commands = {
+      {"command"},
+      {"command", "info"},
+      {"command", "docs"},
+      {"command", "list"},
+      {"command", "count"},
+      {"command", "help"},
+      {"command", "docs", "get", "nosuch", "client"},
+      {"command", "getkeysandflags", "mset", "a", "1", "b", "2"},
+  };
+  for (const auto& [name, cmd] : CommandTable::Get().all()) {
+    commands.push_back({"command", "info", name});
+    commands.push_back({"command", "docs", name});
+  }
+  for (int resp : {2, 3}) {
+    client_->set_resp(resp);
+    for (const auto& args : commands) {
+      std::string r = Run(args);
+      size_t pos = 0;
+      FormatResp(raw(), &pos);
+      EXPECT_EQ(pos, raw().size()) << "RESP" << resp << " " << args.back();
+      EXPECT_EQ(r.find("<bad reply>"), std::string::npos) << args.back();
+      EXPECT_NE(raw().substr(0, 1), "-") << args.back() << ": " << r;
     }
   }
 }

@@ -7,6 +7,7 @@
 //     immutable, protected, duplicate), then values are stored one by one, and the first failure
 //     restores everything. Side effects run only after every value is stored.
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -83,6 +84,27 @@ std::string ReportedName(const Option& option, const std::string& lower_name) {
   return option.name;
 }
 
+// Makes room for `maxclients` connections in the process's open-file limit, keeping 32
+// descriptors for everything else as Redis does. Returns "" or Redis's error text.
+std::string RaiseFileLimit(int64_t maxclients) {
+  constexpr int64_t kReservedFds = 32;
+  // Redis adds in 32-bit unsigned arithmetic, so 4294967295 wraps to a small limit and passes.
+  rlim_t wanted = static_cast<uint32_t>(maxclients + kReservedFds);
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return "";
+  rlim_t best = limit.rlim_cur;
+  struct rlimit raised = {wanted, std::max(wanted, limit.rlim_max)};
+  if (setrlimit(RLIMIT_NOFILE, &raised) == 0) return "";
+  // Not allowed past the hard limit: take as much as it allows.
+  if (limit.rlim_max > best) {
+    raised = {limit.rlim_max, limit.rlim_max};
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) best = limit.rlim_max;
+  }
+  int64_t possible = static_cast<int64_t>(best) - kReservedFds;
+  return "The operating system is not able to handle the specified number of clients, try with " +
+         std::to_string(possible);
+}
+
 // Carries a changed option's value into the running server. Returns "" or an error text.
 // Options not listed here are read from Config where they are used.
 std::string ApplyOption(Server& server, const std::string& name) {
@@ -95,6 +117,8 @@ std::string ApplyOption(Server& server, const std::string& name) {
     if (config.loglevel == "verbose") level = LogLevel::kVerbose;
     if (config.loglevel == "warning") level = LogLevel::kWarning;
     SetLogLevel(level);
+  } else if (name == "maxclients") {
+    return RaiseFileLimit(config.maxclients);
   } else if (name == "dir") {
     if (chdir(config.dir.c_str()) != 0) return std::strerror(errno);
   } else if (name == "static-threshold") {

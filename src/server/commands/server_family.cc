@@ -1472,7 +1472,8 @@ class Sha1 {
 // A 20-byte dataset digest. Unordered things are combined by XOR of their hashes (so order does
 // not matter); ordered things are chained: digest = SHA1(digest XOR SHA1(data)). For strings
 // this is the scheme Redis uses, so a dataset of strings without TTLs digests to the same hex
-// as in Redis; a TTL adds its absolute time (Redis adds only its presence).
+// as in Redis; DEBUG DIGEST also mixes in each TTL's time (Redis only its presence), so that
+// changing a TTL changes the digest.
 struct Digest {
   uint8_t bytes[Sha1::kSize] = {};
 
@@ -1523,8 +1524,9 @@ void MixBigEndian32(Digest* d, uint32_t v) {
   d->Mix(b, sizeof(b));
 }
 
-// Adds a key's value (and TTL) to `d`.
-void DigestValue(const Entry& e, Digest* d) {
+// Adds a key's value and TTL to `d`. Like Redis, a TTL's presence is mixed in; with
+// `ttl_time`, so is its absolute time, which Redis leaves out.
+void DigestValue(const Entry& e, bool ttl_time, Digest* d) {
   const CompactValue& v = e.value;
   MixBigEndian32(d, RedisTypeCode(v.type()));
   if (v.type() == ValueType::kString) {
@@ -1537,11 +1539,11 @@ void DigestValue(const Entry& e, Digest* d) {
     d->Mix(&size, sizeof(size));
   }
   if (e.has_expire()) {
-    char buf[10 + 8];
-    std::memcpy(buf, "!!expire!!", 10);
-    int64_t at = e.expire_at();
-    std::memcpy(buf + 10, &at, 8);
-    d->Xor(buf, sizeof(buf));
+    d->Xor("!!expire!!", 10);
+    if (ttl_time) {
+      int64_t at = e.expire_at();
+      d->Xor(&at, sizeof(at));
+    }
   }
 }
 
@@ -1555,7 +1557,7 @@ std::string DatasetDigest(Server& server) {
       Digest kv;
       std::string_view key = e->key();
       kv.Mix(key.data(), key.size());
-      DigestValue(*e, &kv);
+      DigestValue(*e, /*ttl_time=*/true, &kv);
       total.Xor(kv.bytes, sizeof(kv.bytes));
     });
   }
@@ -1575,12 +1577,6 @@ size_t RdbStringLength(const CompactValue& v) {
   size_t len = v.StringLength();
   size_t prefix = len < (1 << 6) ? 1 : len < (1 << 14) ? 2 : len <= UINT32_MAX ? 5 : 9;
   return prefix + len;
-}
-
-bool IsLocalClient(const Client& c) {
-  if (c.fake() || c.has(kClientUnixSocket)) return true;
-  std::string_view peer = c.peer();
-  return peer.rfind("127.", 0) == 0 || peer.rfind("[::1]", 0) == 0 || peer.rfind("::1:", 0) == 0;
 }
 
 // DEBUG OBJECT key
@@ -1606,19 +1602,9 @@ void DebugDigestValue(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); ++i) {
     Digest d;
     Entry* e = ctx.LookupForWrite(ctx.arg(i));
-    if (e != nullptr) {
-      // The value alone: the TTL is not part of a value's digest.
-      MixBigEndian32(&d, RedisTypeCode(e->value.type()));
-      if (e->value.type() == ValueType::kString) {
-        char scratch[CompactValue::kIntBufSize];
-        std::string_view s = e->value.StringView(scratch);
-        d.Mix(s.data(), s.size());
-      } else {
-        uint64_t size = e->value.ExternalBytes();
-        d.Mix(&size, sizeof(size));
-      }
-    }
-    w.Bulk(d.Hex());
+    // Exactly Redis's per-value digest (for strings), so values can be compared with Redis.
+    if (e != nullptr) DigestValue(*e, /*ttl_time=*/false, &d);
+    w.SimpleString(d.Hex());
   }
 }
 
@@ -1735,16 +1721,8 @@ void DebugHelp(CommandContext& ctx) {
 }
 
 // DEBUG subcommand [argument ...]
+// (enable-debug-command is enforced by the pipeline: DEBUG is flagged kCmdProtected.)
 void DebugCommand(CommandContext& ctx) {
-  const std::string& mode = ctx.server().config().enable_debug_command;
-  bool allowed = mode == "yes" || (mode == "local" && IsLocalClient(ctx.client()));
-  if (!allowed) {
-    ctx.Error(
-        "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
-        "you can run it from a local connection, otherwise you need to set this option in the "
-        "configuration file, and then restart the server.");
-    return;
-  }
   size_t argc = ctx.argc();
   auto sub = [&](const char* name) { return ctx.ArgIs(1, name); };
   if (sub("help") && argc == 2) {
@@ -1823,14 +1801,18 @@ void MemoryStatsCommand(CommandContext& ctx) {
   ReplyWriter& w = ctx.reply();
   int64_t net = m.used - m.startup;
   double frag = m.used > 0 ? static_cast<double>(m.rss) / static_cast<double>(m.used) : 0;
-  w.MapHeader(30 + m.dbs.size());
+  // Counted as written, so the header always matches the pairs.
+  size_t token = w.BeginDeferredMap();
+  size_t pairs = 0;
   auto num = [&](const char* k, int64_t v) {
     w.Bulk(k);
     w.Integer(v);
+    ++pairs;
   };
   auto dbl = [&](const char* k, double v) {
     w.Bulk(k);
     w.Double(v);
+    ++pairs;
   };
   num("peak.allocated", m.peak);
   num("total.allocated", m.used);
@@ -1845,9 +1827,11 @@ void MemoryStatsCommand(CommandContext& ctx) {
   for (const DbOverhead& o : m.dbs) {
     w.Bulk(Format("db.%d", o.index));
     w.MapHeader(3);
+    size_t outer = pairs;
     num("overhead.hashtable.main", o.main);
     num("overhead.hashtable.expires", o.expires);
     num("overhead.hashtable.slot-to-keys", 0);
+    pairs = outer + 1;
   }
   num("overhead.total", m.overhead);
   num("keys.count", m.keys);
@@ -1870,6 +1854,7 @@ void MemoryStatsCommand(CommandContext& ctx) {
   num("pmem.allocated", m.far);
   num("pmem.threshold", static_cast<int64_t>(tiers.policy().threshold()));
   num("pmem.fallbacks", static_cast<int64_t>(tiers.fallbacks()));
+  w.EndDeferredMap(token, pairs);
 }
 
 // MEMORY DOCTOR

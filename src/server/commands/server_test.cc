@@ -565,7 +565,7 @@ TEST_F(ServerCommandsTest, ClientReply) {
 
 // Redis answers the ON that ends CLIENT REPLY OFF. Disabled until Server::Execute decides to
 // drop a reply by the flags as they are after the command (it decides before it).
-TEST_F(ServerCommandsTest, DISABLED_ClientReplyOnAfterOffIsAnswered) {
+TEST_F(ServerCommandsTest, ClientReplyOnAfterOffIsAnswered) {
   EXPECT_EQ(Run({"client", "reply", "off"}), "<no reply>");
   EXPECT_EQ(Run({"client", "reply", "ON"}), "OK");
   EXPECT_EQ(Run({"ping"}), "PONG");
@@ -890,7 +890,11 @@ TEST_F(ServerCommandsTest, DebugDigestMatchesRedisForStrings) {
   EXPECT_EQ(Run({"debug", "digest-value", "s", "nosuch", "n"}),
             "[36b23a1456b2dce2c3ed252c456761301dba8060, " + std::string(40, '0') +
                 ", e1cf90774e995ae03de66e8109dc5cb9d9c2dc83]");
+  EXPECT_EQ(raw().substr(0, 9), "*3\r\n+36b2");
   EXPECT_EQ(Run({"debug", "digest-value"}), "[]");
+  // DIGEST-VALUE counts a TTL's presence, as Redis does.
+  Run({"set", "t", "hello", "ex", "100"});
+  EXPECT_EQ(Run({"debug", "digest-value", "t"}), "[d037c4eb8a8b36b602fbced4000daeab0714c1e3]");
   Run({"flushall"});
   EXPECT_EQ(Run({"debug", "digest"}), std::string(40, '0'));
 }
@@ -1050,10 +1054,78 @@ TEST_F(ServerCommandsTest, MemoryStatsDoctorAndOthers) {
     EXPECT_NE(stats.find(std::string(f) + ", "), std::string::npos) << f;
   }
   EXPECT_NE(stats.find("keys.count, (integer) 1"), std::string::npos) << stats;
+  // The whole reply is one well-formed value: nothing follows it.
+  size_t pos = 0;
+  FormatResp(raw(), &pos);
+  EXPECT_EQ(pos, raw().size());
+  client_->set_resp(3);
+  stats = Run({"memory", "stats"});
+  EXPECT_NE(stats.find("db.0: {overhead.hashtable.main: (integer) "), std::string::npos) << stats;
+  EXPECT_NE(stats.find("pmem.fallbacks: (integer) 0}"), std::string::npos) << stats;
+  pos = 0;
+  FormatResp(raw(), &pos);
+  EXPECT_EQ(pos, raw().size());
   EXPECT_FALSE(Run({"memory", "doctor"}).empty());
   EXPECT_NE(Run({"memory", "malloc-stats"}).find("dram:"), std::string::npos);
   EXPECT_EQ(Run({"memory", "purge"}), "OK");
   EXPECT_EQ(Run({"memory", "help"}).rfind("[MEMORY <subcommand> [<arg> [value] [opt] ...]", 0), 0u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reply framing
+
+// Each command's reply must be exactly one RESP value (aggregate headers that match their
+// elements), in both protocols.
+TEST_F(ServerCommandsTest, EveryReplyIsOneWellFormedValue) {
+  Run({"set", "k", "v"});
+  Run({"set", "t", "v", "ex", "100"});
+  server_->RecordLatency("command", 3);
+  Client* other = server_->CreateFakeClient();
+  RunAs(other, {"subscribe", "a", "b"});
+  const std::vector<std::vector<std::string>> commands = {
+      {"info"},
+      {"info", "everything"},
+      {"client", "list"},
+      {"client", "info"},
+      {"client", "id"},
+      {"client", "getname"},
+      {"client", "trackinginfo"},
+      {"client", "getredir"},
+      {"client", "help"},
+      {"client", "kill", "id", "999"},
+      {"client", "unblock", "5"},
+      {"time"},
+      {"lastsave"},
+      {"slowlog", "get", "-1"},
+      {"slowlog", "len"},
+      {"slowlog", "help"},
+      {"latency", "latest"},
+      {"latency", "history", "command"},
+      {"latency", "graph", "command"},
+      {"latency", "doctor"},
+      {"latency", "histogram"},
+      {"latency", "help"},
+      {"debug", "digest"},
+      {"debug", "digest-value", "k", "t", "x"},
+      {"debug", "object", "k"},
+      {"debug", "help"},
+      {"memory", "usage", "k"},
+      {"memory", "stats"},
+      {"memory", "doctor"},
+      {"memory", "malloc-stats"},
+      {"memory", "help"},
+  };
+  for (int resp : {2, 3}) {
+    client_->set_resp(resp);
+    for (const auto& args : commands) {
+      std::string r = Run(args);
+      size_t pos = 0;
+      std::string again = FormatResp(raw(), &pos);
+      EXPECT_EQ(pos, raw().size()) << "RESP" << resp << " " << args[0] << " " << args.back();
+      EXPECT_EQ(r.find("<bad reply>"), std::string::npos) << args[0] << " " << args.back();
+      EXPECT_NE(raw().substr(0, 1), "-") << args[0] << " " << args.back() << ": " << r;
+    }
+  }
 }
 
 }  // namespace
