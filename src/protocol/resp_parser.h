@@ -99,6 +99,13 @@ class RequestParser {
   // True while a partially received request is pending.
   bool in_progress() const { return state_ != State::kIdle; }
 
+  // Bytes at the start of the buffer that belong to complete arguments of the partial request
+  // (0 when idle). The query-buffer limit applies to what follows them, as Redis's does: its
+  // parsed arguments leave the query buffer as they complete.
+  size_t parsed_prefix() const {
+    return state_ == State::kBulkLength || state_ == State::kBulkData ? pos_ : 0;
+  }
+
   // Forgets any partial request. Call when the connection's input buffer is discarded.
   void Reset();
 

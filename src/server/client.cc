@@ -85,7 +85,8 @@ void Client::HandleReadable() {
   server_->stats().net_input_bytes += static_cast<uint64_t>(n);
   ++server_->stats().total_reads_processed;
   last_interaction_ms = NowMs();
-  if (static_cast<int64_t>(input_buffered()) > server_->config().client_query_buffer_limit) {
+  size_t unparsed = input_buffered() - parser_.parsed_prefix();
+  if (static_cast<int64_t>(unparsed) > server_->config().client_query_buffer_limit) {
     MKDB_LOG(kWarning) << "Closing client that reached max query buffer length: id=" << id_
                        << " addr=" << peer_ << " qbuf=" << input_buffered();
     ++server_->stats().client_qbuf_limit_disconnections;

@@ -31,7 +31,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -161,13 +160,27 @@ std::string Repr(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
       default:
         if (c >= 0x20 && c <= 0x7e) {
           out += static_cast<char>(c);
@@ -424,8 +437,8 @@ void SetDefault(OptionDef* def, const std::string& ignored_default) {
 template <typename T>
 using Field = T Config::*;
 
-OptionDef BoolOption(const char* name, std::initializer_list<const char*> aliases,
-                     uint32_t flags, Field<bool> field, bool ignored_default = false,
+OptionDef BoolOption(const char* name, std::initializer_list<const char*> aliases, uint32_t flags,
+                     Field<bool> field, bool ignored_default = false,
                      std::string (*validate)(bool) = nullptr) {
   OptionDef def = MakeDef(name, aliases, flags);
   std::string n = name;
@@ -485,9 +498,8 @@ OptionDef NumOption(const char* name, std::initializer_list<const char*> aliases
     return "";
   };
   SetDefault(&def, def_text);
-  def.rewrite = [n, spec, get = def.option.get,
-                 default_text = def.option.default_value](const Config& c)
-      -> std::vector<RewriteLine> {
+  def.rewrite = [n, spec, get = def.option.get, default_text = def.option.default_value](
+                    const Config& c) -> std::vector<RewriteLine> {
     // The printed value is a valid input, so parsing it back recovers the number.
     std::string text = get(c);
     int64_t v = 0;
@@ -497,9 +509,8 @@ OptionDef NumOption(const char* name, std::initializer_list<const char*> aliases
   return def;
 }
 
-OptionDef EnumOption(const char* name, std::initializer_list<const char*> aliases,
-                     uint32_t flags, EnumSpec spec, Field<std::string> field,
-                     const char* ignored_default = "") {
+OptionDef EnumOption(const char* name, std::initializer_list<const char*> aliases, uint32_t flags,
+                     EnumSpec spec, Field<std::string> field, const char* ignored_default = "") {
   OptionDef def = MakeDef(name, aliases, flags);
   std::string n = name;
   std::string def_text = ignored_default;
@@ -524,8 +535,8 @@ OptionDef EnumOption(const char* name, std::initializer_list<const char*> aliase
   return def;
 }
 
-OptionDef StringOption(const char* name, std::initializer_list<const char*> aliases,
-                       uint32_t flags, Field<std::string> field, const char* ignored_default = "",
+OptionDef StringOption(const char* name, std::initializer_list<const char*> aliases, uint32_t flags,
+                       Field<std::string> field, const char* ignored_default = "",
                        Validator validate = nullptr) {
   OptionDef def = MakeDef(name, aliases, flags);
   std::string n = name;
@@ -551,9 +562,8 @@ OptionDef StringOption(const char* name, std::initializer_list<const char*> alia
   };
   SetDefault(&def, def_text);
   bool empty_is_null = (flags & kEmptyIsNull) != 0;
-  def.rewrite = [n, empty_is_null, get = def.option.get,
-                 default_text = def.option.default_value](const Config& c)
-      -> std::vector<RewriteLine> {
+  def.rewrite = [n, empty_is_null, get = def.option.get, default_text = def.option.default_value](
+                    const Config& c) -> std::vector<RewriteLine> {
     std::string v = get(c);
     if (v.empty() && empty_is_null) return {};
     return {{n + " " + Repr(v), v != default_text}};
@@ -606,9 +616,8 @@ std::string ValidateHostname(const std::string& v) {
 // proc-title-template: {variables} from a fixed set, "{{" and "}}" for literal braces, and
 // something left once blanks are trimmed.
 std::string ValidateProcTitleTemplate(const std::string& v) {
-  static const std::set<std::string> kVariables = {"title",      "listen-addr", "server-mode",
-                                                   "port",       "tls-port",    "unixsocket",
-                                                   "config-file"};
+  static const std::set<std::string> kVariables = {"title",    "listen-addr", "server-mode", "port",
+                                                   "tls-port", "unixsocket",  "config-file"};
   const std::string kError = "template format is invalid or contains unknown variables";
   std::string expanded;
   for (size_t i = 0; i < v.size(); ++i) {
@@ -660,8 +669,7 @@ OptionDef SaveOption() {
     std::string out;
     for (size_t i = 0; i < c.save_params.size(); ++i) {
       if (i) out += ' ';
-      out += std::to_string(c.save_params[i].first) + " " +
-             std::to_string(c.save_params[i].second);
+      out += std::to_string(c.save_params[i].first) + " " + std::to_string(c.save_params[i].second);
     }
     return out;
   };
@@ -725,8 +733,7 @@ OptionDef ClientOutputBufferLimitOption() {
       if (j) out += ' ';
       out += std::string(kClientClassNames[j]) + " " +
              std::to_string(static_cast<uint64_t>(l.hard)) + " " +
-             std::to_string(static_cast<uint64_t>(l.soft)) + " " +
-             std::to_string(l.soft_seconds);
+             std::to_string(static_cast<uint64_t>(l.soft)) + " " + std::to_string(l.soft_seconds);
     }
     return out;
   };
@@ -770,8 +777,8 @@ OptionDef ClientOutputBufferLimitOption() {
       const OutputBufferLimit& l = c.client_output_buffer_limit[j];
       const OutputBufferLimit& d = defaults.client_output_buffer_limit[j];
       bool force = l.hard != d.hard || l.soft != d.soft || l.soft_seconds != d.soft_seconds;
-      std::string cls = j == static_cast<int>(ClientClass::kReplica) ? "replica"
-                                                                      : kClientClassNames[j];
+      std::string cls =
+          j == static_cast<int>(ClientClass::kReplica) ? "replica" : kClientClassNames[j];
       lines.push_back({"client-output-buffer-limit " + cls + " " +
                            FormatMemoryForFile(static_cast<uint64_t>(l.hard)) + " " +
                            FormatMemoryForFile(static_cast<uint64_t>(l.soft)) + " " +
@@ -882,8 +889,8 @@ OptionDef TlsPortOption() {
 // Redis never makes the replication backlog smaller than 16 KiB.
 OptionDef ReplBacklogSizeOption() {
   constexpr int64_t kMinBacklog = 16 * 1024;
-  OptionDef def = NumOption("repl-backlog-size", {}, 0, {1, LLONG_MAX, kNumMemory}, nullptr,
-                            1024 * 1024);
+  OptionDef def =
+      NumOption("repl-backlog-size", {}, 0, {1, LLONG_MAX, kNumMemory}, nullptr, 1024 * 1024);
   auto parse = def.option.set;
   def.option.set = [parse](Config& c, const Args& args) -> std::string {
     std::string err = parse(c, args);
@@ -936,8 +943,7 @@ OptionDef OomScoreAdjValuesOption() {
     ExtraValues()[n] = JoinWithSpaces(values);
     return "";
   };
-  return SpecialOption(n.c_str(), {}, kMultiArg, get, set,
-                       SimpleRewriter(n, get, def_text), true);
+  return SpecialOption(n.c_str(), {}, kMultiArg, get, set, SimpleRewriter(n, get, def_text), true);
 }
 
 // "%f" with trailing zeros (and a bare trailing point) removed.
@@ -1006,8 +1012,7 @@ OptionDef ShutdownOnSignalOption(const char* name) {
     ExtraValues()[n] = out.empty() ? "default" : out;
     return "";
   };
-  return SpecialOption(name, {}, kMultiArg, get, set,
-                       SimpleRewriter(n, get, "default"), true);
+  return SpecialOption(name, {}, kMultiArg, get, set, SimpleRewriter(n, get, "default"), true);
 }
 
 // The table. Real options first (grouped as in redis.conf), then memKeyDB's tier options, then
@@ -1034,8 +1039,8 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(ClientOutputBufferLimitOption());
   d.push_back(NumOption("proto-max-bulk-len", {}, 0, {1024 * 1024, kLongMax, kMem},
                         &Config::proto_max_bulk_len));
-  d.push_back(NumOption("client-query-buffer-limit", {}, 0,
-                        {1024 * 1024, kLongMax, kMem | kUns}, &Config::client_query_buffer_limit));
+  d.push_back(NumOption("client-query-buffer-limit", {}, 0, {1024 * 1024, kLongMax, kMem | kUns},
+                        &Config::client_query_buffer_limit));
   // General.
   d.push_back(NumOption("databases", {}, kImmutable, {1, kIntMax}, &Config::databases));
   d.push_back(StringOption("requirepass", {}, kSensitive | kEmptyIsNull, &Config::requirepass));
@@ -1086,8 +1091,7 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(EnumOption("memory-alloc-policy", {}, kImmutable,
                          {{"only-dram", 0}, {"only-pmem", 1}, {"threshold", 2}, {"ratio", 3}},
                          &Config::memory_alloc_policy));
-  d.push_back(NumOption("static-threshold", {}, 0, {0, kLongMax, kMem},
-                        &Config::static_threshold));
+  d.push_back(NumOption("static-threshold", {}, 0, {0, kLongMax, kMem}, &Config::static_threshold));
   d.push_back(DramPmemRatioOption());
   d.push_back(NumOption("initial-dynamic-threshold", {}, 0, {0, kLongMax, kMem},
                         &Config::initial_dynamic_threshold));
@@ -1098,20 +1102,18 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(NumOption("memory-ratio-check-period", {}, 0, {1, kIntMax},
                         &Config::memory_ratio_check_period));
   d.push_back(BoolOption("hashtable-on-dram", {}, 0, &Config::hashtable_on_dram));
-  d.push_back(EnumOption("pmem-variant", {}, kImmutable, {{"single", 0}, {"multiple", 1}},
-                         nullptr, "single"));
+  d.push_back(EnumOption("pmem-variant", {}, kImmutable, {{"single", 0}, {"multiple", 1}}, nullptr,
+                         "single"));
 
   // Accepted, validated and reported, not acted on. Defaults, bounds and flags as in 7.0.15.
-  auto ign_bool = [&](const char* name, std::initializer_list<const char*> aliases,
-                      uint32_t flags, bool def) {
-    d.push_back(BoolOption(name, aliases, flags, nullptr, def));
-  };
-  auto ign_num = [&](const char* name, std::initializer_list<const char*> aliases,
-                     uint32_t flags, NumSpec spec, int64_t def) {
+  auto ign_bool = [&](const char* name, std::initializer_list<const char*> aliases, uint32_t flags,
+                      bool def) { d.push_back(BoolOption(name, aliases, flags, nullptr, def)); };
+  auto ign_num = [&](const char* name, std::initializer_list<const char*> aliases, uint32_t flags,
+                     NumSpec spec, int64_t def) {
     d.push_back(NumOption(name, aliases, flags, spec, nullptr, def));
   };
-  auto ign_str = [&](const char* name, std::initializer_list<const char*> aliases,
-                     uint32_t flags, const char* def, Validator validate = nullptr) {
+  auto ign_str = [&](const char* name, std::initializer_list<const char*> aliases, uint32_t flags,
+                     const char* def, Validator validate = nullptr) {
     d.push_back(StringOption(name, aliases, flags, nullptr, def, validate));
   };
   auto ign_enum = [&](const char* name, uint32_t flags, EnumSpec spec, const char* def) {
@@ -1209,8 +1211,8 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_enum("enable-module-command", kImmutable, kYesNoLocal, "no");
   ign_enum("cluster-preferred-endpoint-type", 0,
            {{"ip", 0}, {"hostname", 1}, {"unknown-endpoint", 2}}, "ip");
-  ign_enum("propagation-error-behavior", 0,
-           {{"ignore", 0}, {"panic", 1}, {"panic-on-replicas", 2}}, "ignore");
+  ign_enum("propagation-error-behavior", 0, {{"ignore", 0}, {"panic", 1}, {"panic-on-replicas", 2}},
+           "ignore");
   ign_enum("tls-auth-clients", 0, {{"no", 0}, {"yes", 1}, {"optional", 2}}, "yes");
 
   ign_num("io-threads", {}, kImmutable, {1, 128}, 1);
@@ -1246,17 +1248,13 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_num("stream-node-max-entries", {}, 0, {0, kLongMax}, 100);
   d.push_back(ReplBacklogSizeOption());
   ign_num("cluster-link-sendbuf-limit", {}, 0, {0, kUllMax, kMem | kUns}, 0);
-  ign_num("hash-max-listpack-entries", {"hash-max-ziplist-entries"}, 0, {0, kLongMax, kUns},
-          512);
+  ign_num("hash-max-listpack-entries", {"hash-max-ziplist-entries"}, 0, {0, kLongMax, kUns}, 512);
   ign_num("set-max-intset-entries", {}, 0, {0, kLongMax, kUns}, 512);
-  ign_num("zset-max-listpack-entries", {"zset-max-ziplist-entries"}, 0, {0, kLongMax, kUns},
-          128);
+  ign_num("zset-max-listpack-entries", {"zset-max-ziplist-entries"}, 0, {0, kLongMax, kUns}, 128);
   ign_num("active-defrag-ignore-bytes", {}, 0, {1, kLongMax, kMem | kUns}, 100 << 20);
-  ign_num("hash-max-listpack-value", {"hash-max-ziplist-value"}, 0, {0, kLongMax, kMem | kUns},
-          64);
+  ign_num("hash-max-listpack-value", {"hash-max-ziplist-value"}, 0, {0, kLongMax, kMem | kUns}, 64);
   ign_num("stream-node-max-bytes", {}, 0, {0, kLongMax, kMem | kUns}, 4096);
-  ign_num("zset-max-listpack-value", {"zset-max-ziplist-value"}, 0, {0, kLongMax, kMem | kUns},
-          64);
+  ign_num("zset-max-listpack-value", {"zset-max-ziplist-value"}, 0, {0, kLongMax, kMem | kUns}, 64);
   ign_num("hll-sparse-max-bytes", {}, 0, {0, kLongMax, kMem | kUns}, 3000);
   ign_num("tracking-table-max-keys", {}, 0, {0, kLongMax, kUns}, 1000000);
   ign_num("maxmemory-clients", {}, 0, {-100, kLongMax, kMem | kNumPercent}, 0);
@@ -1328,7 +1326,9 @@ Status ReadStdin(std::string* out) {
   while (true) {
     ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::IoError("Fatal error, can't read config from stdin: " + ErrnoText(errno));
+    if (n < 0) {
+      return Status::IoError("Fatal error, can't read config from stdin: " + ErrnoText(errno));
+    }
     if (n == 0) break;
     out->append(buf, static_cast<size_t>(n));
   }
@@ -1398,7 +1398,8 @@ std::string ApplyLoadedOption(Config* config, const OptionDef& def, const Args& 
     args = std::move(split);
   }
   if (o.name == "save") {
-    bool clears = args.empty() || (args.size() == 1 && args[0].empty());
+    // Only an explicit `save ""` clears; a bare `save` after the first adds nothing.
+    bool clears = args.size() == 1 && args[0].empty();
     std::vector<std::pair<int64_t, int64_t>> before = config->save_params;
     std::string err = o.set(*config, args);
     if (!err.empty()) return err;
@@ -1468,8 +1469,8 @@ Status LoadInto(Config* config, std::string_view text, LoadState* state) {
     }
     if (!err.empty()) {
       return Status::InvalidArgument("Reading the configuration file, at line " +
-                                     std::to_string(i + 1) + "\n>>> '" + std::string(line) +
-                                     "'\n" + err);
+                                     std::to_string(i + 1) + "\n>>> '" + std::string(line) + "'\n" +
+                                     err);
     }
   }
   return Status::Ok();

@@ -133,7 +133,8 @@ const std::pair<const char*, const char*> kRedisDefaults[] = {
     {"bind-source-addr", ""},
     {"bio_cpulist", ""},
     {"busy-reply-threshold", "5000"},
-    {"client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"},
+    {"client-output-buffer-limit",
+     "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"},
     {"client-query-buffer-limit", "1073741824"},
     {"cluster-allow-pubsubshard-when-down", "yes"},
     {"cluster-allow-reads-when-down", "no"},
@@ -359,10 +360,10 @@ TEST_F(ConfigTest, AcceptedButIgnored) {
 
 TEST_F(ConfigTest, ImmutableAndSensitiveFlags) {
   const ConfigRegistry& r = ConfigRegistry::Get();
-  for (const char* name : {"databases", "daemonize", "unixsocket", "unixsocketperm", "logfile",
-                           "pidfile", "tcp-backlog", "appendfilename", "enable-debug-command",
-                           "replicaof", "io-threads", "cluster-enabled", "supervised",
-                           "memory-alloc-policy"}) {
+  for (const char* name :
+       {"databases", "daemonize", "unixsocket", "unixsocketperm", "logfile", "pidfile",
+        "tcp-backlog", "appendfilename", "enable-debug-command", "replicaof", "io-threads",
+        "cluster-enabled", "supervised", "memory-alloc-policy"}) {
     EXPECT_TRUE(r.Find(name)->immutable) << name;
   }
   for (const char* name : {"maxmemory", "hz", "port", "bind", "save", "dir", "dbfilename",
@@ -383,14 +384,22 @@ TEST_F(ConfigTest, ImmutableAndSensitiveFlags) {
 
 TEST_F(ConfigTest, MemoryValues) {
   const std::pair<const char*, const char*> ok[] = {
-      {"0", "0"},          {"1", "1"},
-      {"1b", "1"},         {"1k", "1000"},
-      {"1kb", "1024"},     {"1K", "1000"},
-      {"1KB", "1024"},     {"1m", "1000000"},
-      {"1mb", "1048576"},  {"1g", "1000000000"},
-      {"1gb", "1073741824"}, {"1Gb", "1073741824"},
-      {"01", "1"},         {"", "0"},
-      {"b", "0"},          {"kb", "0"},
+      {"0", "0"},
+      {"1", "1"},
+      {"1b", "1"},
+      {"1k", "1000"},
+      {"1kb", "1024"},
+      {"1K", "1000"},
+      {"1KB", "1024"},
+      {"1m", "1000000"},
+      {"1mb", "1048576"},
+      {"1g", "1000000000"},
+      {"1gb", "1073741824"},
+      {"1Gb", "1073741824"},
+      {"01", "1"},
+      {"", "0"},
+      {"b", "0"},
+      {"kb", "0"},
       {"99999999999999999999", "18446744073709551615"},
       {"18446744073709551615", "18446744073709551615"},
   };
@@ -424,8 +433,7 @@ TEST_F(ConfigTest, IntegerValues) {
   EXPECT_EQ(Set(c, "timeout", "99999999999999999999"),
             "argument couldn't be parsed into an integer");
   EXPECT_EQ(Set(c, "timeout", "-1"), "argument must be between 0 and 2147483647 inclusive");
-  EXPECT_EQ(Set(c, "timeout", "2147483648"),
-            "argument must be between 0 and 2147483647 inclusive");
+  EXPECT_EQ(Set(c, "timeout", "2147483648"), "argument must be between 0 and 2147483647 inclusive");
   EXPECT_EQ(Set(c, "timeout", "2147483647"), "");
   EXPECT_EQ(c.timeout, 2147483647);
   // Unsigned options compare their bounds unsigned: -1 is out of range from above.
@@ -531,9 +539,10 @@ TEST_F(ConfigTest, StringValidators) {
 
 TEST_F(ConfigTest, NotifyKeyspaceEvents) {
   const std::pair<const char*, const char*> cases[] = {
-      {"A", "A"},       {"KEA", "AKE"},      {"Ex", "xE"},          {"nmKE", "nKEm"},
-      {"g$lshzxetd", "A"}, {"g$lshzxet", "g$lshzxet"}, {"ng", "gn"}, {"tdm", "tdm"},
-      {"AAm", "Am"},    {"KEAn", "AKE"},     {"x$", "$x"},          {"", ""},
+      {"A", "A"},       {"KEA", "AKE"},      {"Ex", "xE"},
+      {"nmKE", "nKEm"}, {"g$lshzxetd", "A"}, {"g$lshzxet", "g$lshzxet"},
+      {"ng", "gn"},     {"tdm", "tdm"},      {"AAm", "Am"},
+      {"KEAn", "AKE"},  {"x$", "$x"},        {"", ""},
   };
   for (const auto& [in, out] : cases) {
     Config c;
@@ -581,24 +590,21 @@ TEST_F(ConfigTest, ClientOutputBufferLimit) {
             "normal 0 0 0 slave 1048576 2000 3 pubsub 33554432 8388608 60");
   EXPECT_EQ(Set(c, "client-output-buffer-limit", "PubSub 1 2 3 normal 5 6 7"), "");
   EXPECT_EQ(c.client_output_buffer_limit[static_cast<int>(ClientClass::kPubSub)].soft, 2);
-  EXPECT_EQ(Get(c, "client-output-buffer-limit"),
-            "normal 5 6 7 slave 1048576 2000 3 pubsub 1 2 3");
+  EXPECT_EQ(Get(c, "client-output-buffer-limit"), "normal 5 6 7 slave 1048576 2000 3 pubsub 1 2 3");
   EXPECT_EQ(Set(c, "client-output-buffer-limit", "normal 1 2"),
             "Wrong number of arguments in buffer limit configuration.");
   EXPECT_EQ(Set(c, "client-output-buffer-limit", "master 1 2 3"),
             "Invalid client class specified in buffer limit configuration.");
-  for (const char* bad : {"pubsub 1x 2 3", "pubsub 1 2 -3", "pubsub 1 2 3x", "pubsub 1 0 4294967295",
-                          "normal 0 0 0 pubsub -1 0 0"}) {
+  for (const char* bad : {"pubsub 1x 2 3", "pubsub 1 2 -3", "pubsub 1 2 3x",
+                          "pubsub 1 0 4294967295", "normal 0 0 0 pubsub -1 0 0"}) {
     EXPECT_EQ(Set(c, "client-output-buffer-limit", bad),
               "Error in hard, soft or soft_seconds setting in buffer limit configuration.")
         << bad;
   }
   // Nothing of a rejected value is kept, even its valid classes.
-  EXPECT_EQ(Get(c, "client-output-buffer-limit"),
-            "normal 5 6 7 slave 1048576 2000 3 pubsub 1 2 3");
+  EXPECT_EQ(Get(c, "client-output-buffer-limit"), "normal 5 6 7 slave 1048576 2000 3 pubsub 1 2 3");
   EXPECT_EQ(Set(c, "client-output-buffer-limit", ""), "");
-  EXPECT_EQ(Get(c, "client-output-buffer-limit"),
-            "normal 5 6 7 slave 1048576 2000 3 pubsub 1 2 3");
+  EXPECT_EQ(Get(c, "client-output-buffer-limit"), "normal 5 6 7 slave 1048576 2000 3 pubsub 1 2 3");
 }
 
 TEST_F(ConfigTest, BindAndRatio) {
@@ -736,6 +742,9 @@ TEST_F(ConfigTest, SaveLinesInAFile) {
       {"save 900 1\nsave \"\"\n", ""},
       {"save \"900 1 300 10\"\n", "900 1 300 10"},
       {"save \"\"\n", ""},
+      {"save 900 1\nsave\nsave 300 10\n", "900 1 300 10"},
+      {"save\n", ""},
+      {"save 900 1\nsave \"  \"\n", "900 1"},
   };
   for (const auto& [text, save] : cases) {
     Config c;
@@ -819,9 +828,9 @@ TEST_F(ConfigTest, LoadArgsOptions) {
   }
   {
     Config c;
-    ASSERT_TRUE(LoadArgs(&c, {"s", "--port", "7000", "--bind", "127.0.0.1", "::1", "--save",
-                              "900", "1", "--save", "300", "10", "--slowlog-log-slower-than",
-                              "-1", "--requirepass", "a b\"c"})
+    ASSERT_TRUE(LoadArgs(&c, {"s", "--port", "7000", "--bind", "127.0.0.1", "::1", "--save", "900",
+                              "1", "--save", "300", "10", "--slowlog-log-slower-than", "-1",
+                              "--requirepass", "a b\"c"})
                     .ok());
     EXPECT_EQ(c.port, 7000);
     EXPECT_EQ(c.bind, (std::vector<std::string>{"127.0.0.1", "::1"}));
@@ -899,8 +908,9 @@ TEST_F(ConfigTest, LoadArgsWithFile) {
   // Options start two lines after the file's last one.
   Config bad;
   Status st = LoadArgs(&bad, {"s", Path("a.conf"), "--hz", "x"});
-  EXPECT_EQ(st.message(), "Reading the configuration file, at line 4\n>>> 'hz \"x\"'\n"
-                          "argument couldn't be parsed into an integer");
+  EXPECT_EQ(st.message(),
+            "Reading the configuration file, at line 4\n>>> 'hz \"x\"'\n"
+            "argument couldn't be parsed into an integer");
 
   // A relative path is made absolute (CONFIG REWRITE must find the file after a chdir).
   char cwd[4096];
@@ -993,7 +1003,9 @@ TEST_F(ConfigTest, RewriteKeepsCommentsAndReplacesChangedLines) {
       "# Generated by CONFIG REWRITE\n"
       "client-output-buffer-limit pubsub 1mb 0 0\n"
       "hz 15\n"
-      "dir \"" + dir + "\"\n"
+      "dir \"" +
+      dir +
+      "\"\n"
       "dbfilename \"my db.rdb\"\n"
       "notify-keyspace-events \"AKE\"\n"
       "dram-pmem-ratio 1 4\n"
@@ -1040,8 +1052,9 @@ TEST_F(ConfigTest, RewriteKeepsCommentsAndReplacesChangedLines) {
 
 TEST_F(ConfigTest, RewriteRemovesOptionsBackAtTheirDefault) {
   const std::string path = Path("redis.conf");
-  WriteFile(path, "bind * -::*\nrequirepass x\nreplicaof 1.2.3.4 5\nmaxmemory 1mb\n"
-                  "# Generated by CONFIG REWRITE\nlogfile \"\"\n");
+  WriteFile(path,
+            "bind * -::*\nrequirepass x\nreplicaof 1.2.3.4 5\nmaxmemory 1mb\n"
+            "# Generated by CONFIG REWRITE\nlogfile \"\"\n");
   Config c;
   c.config_file = path;
   ASSERT_TRUE(RewriteConfigFile(c).ok());
@@ -1060,7 +1073,8 @@ TEST_F(ConfigTest, RewriteCreatesAMissingFile) {
   c.bind = {"127.0.0.1"};
   ASSERT_EQ(Set(c, "save", ""), "");
   ASSERT_TRUE(RewriteConfigFile(c).ok());
-  EXPECT_EQ(ReadFile(path), "# Generated by CONFIG REWRITE\nbind 127.0.0.1\ndir \"" + Get(c, "dir") +
+  EXPECT_EQ(ReadFile(path), "# Generated by CONFIG REWRITE\nbind 127.0.0.1\ndir \"" +
+                                Get(c, "dir") +
                                 "\"\nsave \"\"\nlatency-tracking-info-percentiles 50 99 99.9\n");
 }
 

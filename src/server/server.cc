@@ -219,6 +219,7 @@ void Server::Accept(int listen_fd, bool unix_socket) {
       if (config_.tcp_keepalive > 0) SetKeepAlive(fd, static_cast<int>(config_.tcp_keepalive));
     }
     Client* c = new Client(this, fd, next_client_id_++);
+    if (unix_socket) peer = local = config_.unixsocket + ":0";  // how Redis names them
     c->set_addresses(peer, local);
     if (unix_socket) c->flags |= kClientUnixSocket;
     clients_[c->id()] = c;

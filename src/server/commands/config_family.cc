@@ -61,8 +61,9 @@ Values ValuesFor(const Option& option, std::string_view value) {
 // unless enable-protected-configs allows it ("yes", or "local" for a local connection).
 bool IsProtected(const std::string& name) { return name == "dir" || name == "dbfilename"; }
 
+// Local as Redis defines it (loopback address or unix socket); internal clients count too.
 bool IsLocalClient(const Client& c) {
-  if (c.has(kClientUnixSocket)) return true;
+  if (c.fake() || c.has(kClientUnixSocket)) return true;
   const std::string& peer = c.peer();
   size_t colon = peer.rfind(':');
   std::string ip = colon == std::string::npos ? peer : peer.substr(0, colon);
@@ -258,8 +259,8 @@ void ConfigSetCommand(CommandContext& ctx) {
     std::string err = o.set(config, ValuesFor(o, changes[i].value));
     if (!err.empty()) {
       RestoreConfig(server, backup, changes, i + 1, /*reapply=*/false);
-      ctx.Error("ERR CONFIG SET failed (possibly related to argument '" +
-                changes[i].reported_name + "') - " + err);
+      ctx.Error("ERR CONFIG SET failed (possibly related to argument '" + changes[i].reported_name +
+                "') - " + err);
       return;
     }
   }
@@ -337,8 +338,8 @@ void ConfigCommand(CommandContext& ctx) {
 const CommandSpec kConfigSubcommands[] = {
     {"get", -3, kConfigFlags, 0, 0, 0, "server", "2.0.0",
      "Get the values of configuration parameters",
-     "O(N) when N is the number of configuration parameters provided",
-     "parameter [parameter ...]", ConfigGetCommand},
+     "O(N) when N is the number of configuration parameters provided", "parameter [parameter ...]",
+     ConfigGetCommand},
     {"help", 2, kCmdLoading | kCmdStale, 0, 0, 0, "server", "5.0.0",
      "Show helpful text about the different subcommands", "O(1)", "", ConfigHelpCommand},
     {"resetstat", 2, kConfigFlags, 0, 0, 0, "server", "2.0.0", "Reset the stats returned by INFO",
