@@ -97,6 +97,8 @@ void Client::HandleReadable() {
 }
 
 void Client::ProcessInput() {
+  // CONFIG SET proto-max-bulk-len applies to connected clients too.
+  parser_.set_limits({server_->config().proto_max_bulk_len});
   while (in_pos_ < in_len_ && !has(kClientCloseAsap | kClientCloseAfterReply | kClientPaused)) {
     parser_.set_authenticated(authenticated);
     size_t consumed = 0;
