@@ -63,7 +63,7 @@ class ServerFactory:
         crashed = []
         for srv in reversed(self.started):
             srv.stop(print_log=failed)
-            if srv.died_unexpectedly:
+            if srv.died_unexpectedly or srv.sanitizer_report:
                 crashed.append(srv)
         self.started.clear()
         return crashed
@@ -75,7 +75,7 @@ def server_factory(request):
     yield factory
     crashed = factory.finish(_test_failed(request))
     if crashed:
-        pytest.fail("server(s) exited during the test: %s (logs above)"
+        pytest.fail("server(s) exited during the test or reported a sanitizer error: %s (logs above)"
                     % ", ".join("%s rc=%s" % (s, s.exit_code) for s in crashed), pytrace=False)
 
 

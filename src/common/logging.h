@@ -34,6 +34,12 @@ class LogMessage {
 [[noreturn]] void CheckFailed(const char* file, int line, const char* condition,
                               const std::string& extra);
 
+// Turns a stream expression into void so it can sit in a conditional expression; `&` binds
+// looser than `<<`, so the whole message is built first.
+struct Voidify {
+  void operator&(std::ostream&) {}
+};
+
 class CheckMessage {
  public:
   CheckMessage(const char* file, int line, const char* cond) : file_(file), line_(line), cond_(cond) {}
@@ -50,17 +56,22 @@ class CheckMessage {
 
 }  // namespace memkeydb
 
-#define MKDB_LOG(level)                                                        \
-  if (::memkeydb::LogLevel::level < ::memkeydb::GetLogLevel()) {               \
-  } else                                                                       \
-    ::memkeydb::internal::LogMessage(::memkeydb::LogLevel::level).stream()
+// Written as conditional expressions (not if/else) so they are safe under an unbraced `if`.
+#define MKDB_LOG(level)                                                     \
+  (::memkeydb::LogLevel::level < ::memkeydb::GetLogLevel())                 \
+      ? (void)0                                                             \
+      : ::memkeydb::internal::Voidify() &                                   \
+            ::memkeydb::internal::LogMessage(::memkeydb::LogLevel::level).stream()
 
-#define CHECK(cond) \
-  if (__builtin_expect(!!(cond), 1)) {} else ::memkeydb::internal::CheckMessage(__FILE__, __LINE__, #cond).stream()
+#define CHECK(cond)                                  \
+  __builtin_expect(!!(cond), 1)                      \
+      ? (void)0                                      \
+      : ::memkeydb::internal::Voidify() &            \
+            ::memkeydb::internal::CheckMessage(__FILE__, __LINE__, #cond).stream()
 
 #ifdef NDEBUG
 #define DCHECK(cond) \
-  if (true) {} else ::memkeydb::internal::CheckMessage(__FILE__, __LINE__, #cond).stream()
+  true ? (void)0 : ::memkeydb::internal::Voidify() & ::memkeydb::internal::CheckMessage(__FILE__, __LINE__, #cond).stream()
 #else
 #define DCHECK(cond) CHECK(cond)
 #endif

@@ -18,7 +18,7 @@ EventLoop::~EventLoop() {
 
 bool EventLoop::Watch(int fd, bool readable, bool writable, IoHandler* handler) {
   epoll_event ev{};
-  ev.events = (readable ? EPOLLIN : 0) | (writable ? EPOLLOUT : 0);
+  ev.events = (readable ? uint32_t{EPOLLIN} : 0u) | (writable ? uint32_t{EPOLLOUT} : 0u);
   ev.data.ptr = handler;
   if (epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) == 0) return true;
   if (errno == ENOENT) return epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) == 0;

@@ -128,7 +128,6 @@ int Main(int argc, char** argv) {
   MKDB_LOG(kNotice) << "Server initialized";
   MKDB_LOG(kNotice) << "Ready to accept connections tcp";
   server.Run();
-  MKDB_LOG(kWarning) << "User requested shutdown...";
   if (!pidfile.empty()) unlink(pidfile.c_str());
   if (!unixsocket.empty()) unlink(unixsocket.c_str());
   MKDB_LOG(kWarning) << "memkeydb is now ready to exit, bye bye...";

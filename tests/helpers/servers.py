@@ -122,6 +122,7 @@ class Server:
     def __init__(self, kind: str, binary: str, host: str, port: int, workdir: str,
                  logpath: str, proc: subprocess.Popen, argv: List[str],
                  stop_timeout: float, keep_dir: bool):
+        self.sanitizer_report = ""  # set by stop(): sanitizer lines found in the log
         self.kind = kind
         self.binary = binary
         self.host = host
@@ -198,6 +199,7 @@ class Server:
         exit code. Sets died_unexpectedly if the process was gone before we asked."""
         if self._stopped:
             return self.exit_code
+        self.sanitizer_report = ""
         self._stopped = True
         for c in self._conns:
             c.close()
@@ -228,7 +230,8 @@ class Server:
                     except subprocess.TimeoutExpired:
                         continue
             self.exit_code = self.proc.returncode
-            if print_log or self.died_unexpectedly:
+            self.sanitizer_report = sanitizer_report(self.log())
+            if print_log or self.died_unexpectedly or self.sanitizer_report:
                 sys.stderr.write(self.describe() + "\n")
         finally:
             if self.proc.poll() is None:  # belt and braces
@@ -244,6 +247,18 @@ class Server:
 
     def __exit__(self, exc_type, exc, tb):
         self.stop(print_log=exc_type is not None)
+        if exc_type is None and self.sanitizer_report:
+            raise AssertionError("%s: sanitizer report in the server log:\n%s" % (self, self.sanitizer_report))
+
+
+# Lines AddressSanitizer, LeakSanitizer and UBSan print when they find a problem. A sanitized
+# server that reports one fails the test that ran it, even if every reply was right.
+_SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def sanitizer_report(log: str) -> str:
+    lines = [l for l in log.splitlines() if any(m in l for m in _SANITIZER_MARKERS)]
+    return "\n".join(lines[:20])
 
 
 def start_server(kind: str, binary: str, options: Optional[Dict[str, object]] = None,

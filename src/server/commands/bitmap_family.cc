@@ -377,7 +377,7 @@ const CommandSpec kBitmapCommands[] = {
      "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD",
      "O(1) for each subcommand specified", "key [GET encoding offset [GET encoding offset ...]]",
      BitfieldRoCommand},
-    {nullptr},
+    {},
 };
 
 }  // namespace

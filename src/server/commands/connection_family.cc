@@ -199,7 +199,7 @@ const CommandSpec kConnectionCommands[] = {
      "[protover [AUTH username password] [SETNAME clientname]]", HelloCommand},
     {"select", 2, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, "connection", "1.0.0",
      "Changes the selected database.", "O(1)", "index", SelectCommand},
-    {nullptr},
+    {},
 };
 
 }  // namespace

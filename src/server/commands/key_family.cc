@@ -725,7 +725,7 @@ const CommandSpec kObjectSubcommands[] = {
      "Get the time since a Redis object was last accessed", "O(1)", "key", ObjectIdletimeCommand},
     {"refcount", 3, kR, 2, 2, 1, "generic", "2.2.3",
      "Get the number of references to the value of the key", "O(1)", "key", ObjectRefcountCommand},
-    {nullptr},
+    {},
 };
 
 constexpr const char* kExpireComplexity = "O(1)";
@@ -806,7 +806,7 @@ const CommandSpec kKeyCommands[] = {
     {"pexpiretime", 2, kR | kF, 1, 1, 1, "generic", "7.0.0",
      "Get the expiration Unix timestamp for a key in milliseconds", "O(1)", "key",
      PexpiretimeCommand},
-    {nullptr},
+    {},
 };
 
 }  // namespace

@@ -169,7 +169,7 @@ const CommandSpec kPubsubSubcommands[] = {
      "[shardchannel [shardchannel ...]]", PubsubShardNumSubCommand},
     {"help", 2, kCmdLoading | kCmdStale, 0, 0, 0, "pubsub", "6.2.0",
      "Returns helpful text about the different subcommands.", "O(1)", "", PubsubHelpCommand},
-    {nullptr},
+    {},
 };
 
 const CommandSpec kPubSubCommands[] = {
@@ -199,7 +199,7 @@ const CommandSpec kPubSubCommands[] = {
      SPublishCommand},
     {"pubsub", -2, 0, 0, 0, 0, "pubsub", "2.8.0", "A container for Pub/Sub commands.",
      "Depends on subcommand.", "", nullptr, kPubsubSubcommands},
-    {nullptr},
+    {},
 };
 
 }  // namespace

@@ -677,7 +677,7 @@ const CommandSpec kStringCommands[] = {
     {"lcs", -3, kCmdReadonly, 1, 2, 1, "string", "7.0.0", "Find longest common substring",
      "O(N*M) where N and M are the lengths of s1 and s2, respectively",
      "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]", LcsCommand},
-    {nullptr},
+    {},
 };
 
 }  // namespace

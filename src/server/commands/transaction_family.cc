@@ -116,7 +116,7 @@ const CommandSpec kTransactionCommands[] = {
      "O(1) for every key.", "key [key ...]", WatchCommand},
     {"unwatch", 1, kTxFlags, 0, 0, 0, "transactions", "2.2.0",
      "Forgets about watched keys of a transaction.", "O(1)", "", UnwatchCommand},
-    {nullptr},
+    {},
 };
 
 }  // namespace
