@@ -20,6 +20,29 @@ size_t GrowthCapacity(size_t len) {
 void SetObjectDeleter(ObjectDeleter deleter) { g_object_deleter = deleter; }
 void SetObjectSizer(ObjectSizer sizer) { g_object_sizer = sizer; }
 
+const char* TypeName(ValueType t) {
+  switch (t) {
+    case ValueType::kString: return "string";
+    case ValueType::kList: return "list";
+    case ValueType::kSet: return "set";
+    case ValueType::kZSet: return "zset";
+    case ValueType::kHash: return "hash";
+    case ValueType::kStream: return "stream";
+    case ValueType::kNone: break;
+  }
+  return "none";
+}
+
+const char* CompactValue::EncodingName() const {
+  if (type() != ValueType::kString) return "unknown";
+  switch (string_encoding()) {
+    case StringEncoding::kInt: return "int";
+    case StringEncoding::kEmbStr: return "embstr";
+    case StringEncoding::kRaw: return "raw";
+  }
+  return "raw";
+}
+
 ValueType CompactValue::type() const {
   switch (form()) {
     case kEmpty: return ValueType::kNone;

@@ -31,6 +31,9 @@ enum class ValueType : uint8_t { kNone = 0, kString, kList, kSet, kZSet, kHash, 
 // Names Redis uses for OBJECT ENCODING of strings.
 enum class StringEncoding : uint8_t { kInt = 0, kEmbStr = 1, kRaw = 2 };
 
+// The name TYPE replies for a value type ("string", "list", ..., "none").
+const char* TypeName(ValueType t);
+
 class CompactValue {
  public:
   static constexpr size_t kInlineMax = 14;
@@ -76,6 +79,9 @@ class CompactValue {
   // keeps slack so repeated appends are amortised O(1). Marks the encoding "raw", as Redis does.
   char* MutableString(size_t new_len);
   StringEncoding string_encoding() const { return static_cast<StringEncoding>((tag() >> 4) & 3); }
+  // OBJECT ENCODING's name for this value ("int", "embstr", "raw"; collections: "unknown" until
+  // their types exist).
+  const char* EncodingName() const;
 
   // --- collections ---
   void SetObject(ValueType type, void* object);

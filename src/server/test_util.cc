@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "common/clock.h"
 #include "server/command_table.h"
 
 namespace memkeydb {
@@ -58,6 +59,55 @@ std::string FormatResp(std::string_view buf, size_t* pos) {
     }
   }
   return "<bad reply>";
+}
+
+namespace {
+int g_placeholder_object;
+void DeletePlaceholder(ValueType, void*) {}
+}  // namespace
+
+bool CommandTest::Exists(std::string_view key) { return db().Find(key, NowMs()) != nullptr; }
+
+std::string CommandTest::Encoding(std::string_view key) {
+  const Entry* e = Find(key);
+  return e == nullptr ? "(nil)" : e->value.EncodingName();
+}
+
+int64_t CommandTest::Pttl(std::string_view key) {
+  const Entry* e = db().Find(key, NowMs());
+  if (e == nullptr) return -2;
+  if (!e->has_expire()) return -1;
+  return e->expire_at() - NowMs();
+}
+
+void CommandTest::MakeHash(std::string_view key) {
+  // No collection type exists yet: the placeholder's deleter only has to accept it.
+  SetObjectDeleter(DeletePlaceholder);
+  Entry* e = db().Find(key, NowMs());
+  if (e == nullptr) e = db().Add(key);
+  e->value.SetObject(ValueType::kHash, &g_placeholder_object);
+}
+
+void CommandTest::WatchEvents() {
+  server_->config().notify_keyspace_events = "KEA";
+  sub_ = server_->CreateFakeClient();
+  RunAs(sub_, {"psubscribe", "__keyevent@0__:*"});
+}
+
+std::vector<std::string> CommandTest::Events() {
+  std::vector<std::string> out;
+  std::string buf;
+  buf.swap(sub_->output());
+  size_t pos = 0;
+  while (pos < buf.size()) {
+    // "[pmessage, <pattern>, __keyevent@0__:<event>, <key>]" -> "<event>:<key>"
+    std::string msg = FormatResp(buf, &pos);
+    size_t ev = msg.rfind("__keyevent@0__:");
+    std::string rest = msg.substr(ev + 15, msg.size() - ev - 16);
+    size_t comma = rest.find(", ");
+    out.push_back(rest.substr(0, comma) + ":" + rest.substr(comma + 2));
+  }
+  return out;
 }
 
 void CommandTest::SetUp() {

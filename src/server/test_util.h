@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/server.h"
 
@@ -37,6 +38,25 @@ class CommandTest : public ::testing::Test {
   std::string RunAs(Client* c, const std::vector<std::string>& args);
   // The raw RESP bytes of the last reply.
   const std::string& raw() const { return raw_; }
+
+  // --- direct keyspace access, for checks the command line cannot make ---
+  Database& db() { return server_->db(0); }
+  const Entry* Find(std::string_view key) { return db().FindRaw(key); }
+  bool Exists(std::string_view key);
+  // OBJECT ENCODING's name, or "(nil)" for a missing key.
+  std::string Encoding(std::string_view key);
+  // Milliseconds to live, -1 without a TTL, -2 when missing (like PTTL).
+  int64_t Pttl(std::string_view key);
+  // Makes `key` hold a placeholder non-string value, for WRONGTYPE paths of families tested
+  // before the collection types exist.
+  void MakeHash(std::string_view key);
+
+  // --- keyspace notifications ---
+  // Subscribes a second client to every keyevent of db 0 (notify-keyspace-events KEA).
+  void WatchEvents();
+  // The events received since the last call, as "event:key" strings.
+  std::vector<std::string> Events();
+  Client* sub_ = nullptr;
 
   Config config_;
   std::unique_ptr<Server> server_;

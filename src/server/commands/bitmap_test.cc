@@ -22,66 +22,8 @@ constexpr const char* kBadType =
     "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but "
     "i64 is.";
 
-int g_dummy_object;
-void DeleteDummy(ValueType, void*) {}
-
-class BitmapTest : public CommandTest {
- protected:
-  void SetUp() override {
-    CommandTest::SetUp();
-    // No collection type is involved in these tests; this deleter only has to accept the dummy.
-    SetObjectDeleter(DeleteDummy);
-  }
-
-  Database& db() { return server_->db(0); }
-  const Entry* Find(std::string_view key) { return db().FindRaw(key); }
-  bool Exists(std::string_view key) { return db().Find(key, NowMs()) != nullptr; }
-
-  // Makes `key` hold a non-string value, for WRONGTYPE paths.
-  void MakeHash(std::string_view key) {
-    Entry* e = db().Find(key, NowMs());
-    if (e == nullptr) e = db().Add(key);
-    e->value.SetObject(ValueType::kHash, &g_dummy_object);
-  }
-
-  std::string Encoding(std::string_view key) {
-    const Entry* e = Find(key);
-    if (e == nullptr) return "(nil)";
-    switch (e->value.string_encoding()) {
-      case StringEncoding::kInt:
-        return "int";
-      case StringEncoding::kEmbStr:
-        return "embstr";
-      case StringEncoding::kRaw:
-        return "raw";
-    }
-    return "?";
-  }
-
-  void WatchEvents() {
-    server_->config().notify_keyspace_events = "KEA";
-    sub_ = server_->CreateFakeClient();
-    RunAs(sub_, {"psubscribe", "__keyevent@0__:*"});
-  }
-
-  // The events received since the last call, as "event:key" strings.
-  std::vector<std::string> Events() {
-    std::vector<std::string> out;
-    std::string buf;
-    buf.swap(sub_->output());
-    size_t pos = 0;
-    while (pos < buf.size()) {
-      std::string msg = FormatResp(buf, &pos);  // "[pmessage, <pattern>, <channel>, <key>]"
-      size_t ev = msg.rfind("__keyevent@0__:");
-      std::string rest = msg.substr(ev + 15, msg.size() - ev - 16);
-      size_t comma = rest.find(", ");
-      out.push_back(rest.substr(0, comma) + ":" + rest.substr(comma + 2));
-    }
-    return out;
-  }
-
-  Client* sub_ = nullptr;
-};
+// The fixture's helpers (Encoding, Pttl, MakeHash, WatchEvents, Events) live in CommandTest.
+using BitmapTest = CommandTest;
 
 using Ev = std::vector<std::string>;
 

@@ -34,26 +34,6 @@ constexpr const char* kSameObject = "ERR source and destination objects are the 
 constexpr int64_t kSharedRefcount = INT_MAX;
 constexpr int64_t kSharedIntegers = 10000;
 
-std::string_view TypeName(ValueType t) {
-  switch (t) {
-    case ValueType::kString:
-      return "string";
-    case ValueType::kList:
-      return "list";
-    case ValueType::kSet:
-      return "set";
-    case ValueType::kZSet:
-      return "zset";
-    case ValueType::kHash:
-      return "hash";
-    case ValueType::kStream:
-      return "stream";
-    case ValueType::kNone:
-      break;
-  }
-  return "none";
-}
-
 bool ValidDb(CommandContext& ctx, int index) {
   return index >= 0 && index < ctx.server().db_count();
 }
@@ -462,21 +442,7 @@ Entry* ObjectLookup(CommandContext& ctx) {
 void ObjectEncodingCommand(CommandContext& ctx) {
   Entry* e = ObjectLookup(ctx);
   if (e == nullptr) return;
-  const char* name = "unknown";
-  if (e->value.type() == ValueType::kString) {
-    switch (e->value.string_encoding()) {
-      case StringEncoding::kInt:
-        name = "int";
-        break;
-      case StringEncoding::kEmbStr:
-        name = "embstr";
-        break;
-      case StringEncoding::kRaw:
-        name = "raw";
-        break;
-    }
-  }
-  ctx.reply().Bulk(name);
+  ctx.reply().Bulk(e->value.EncodingName());
 }
 
 // OBJECT REFCOUNT key

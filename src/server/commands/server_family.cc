@@ -117,34 +117,6 @@ int64_t IdleSeconds(const Entry* e) {
   return now >= then ? now - then : now + (Entry::kClockMask - then);
 }
 
-const char* EncodingName(const CompactValue& v) {
-  switch (v.type()) {
-    case ValueType::kString:
-      switch (v.string_encoding()) {
-        case StringEncoding::kInt:
-          return "int";
-        case StringEncoding::kEmbStr:
-          return "embstr";
-        case StringEncoding::kRaw:
-          return "raw";
-      }
-      return "raw";
-    case ValueType::kList:
-      return "quicklist";
-    case ValueType::kSet:
-      return "hashtable";
-    case ValueType::kZSet:
-      return "skiplist";
-    case ValueType::kHash:
-      return "hashtable";
-    case ValueType::kStream:
-      return "stream";
-    case ValueType::kNone:
-      break;
-  }
-  return "unknown";
-}
-
 // ---------------------------------------------------------------------------------------------
 // Memory accounting shared by INFO memory and MEMORY STATS.
 
@@ -1592,7 +1564,7 @@ void DebugObject(CommandContext& ctx) {
   ctx.reply().SimpleString(
       Format("Value at:%p refcount:1 encoding:%s serializedlength:%zu "
              "lru:%u lru_seconds_idle:%" PRId64,
-             where, EncodingName(v), serialized, e->clock(), IdleSeconds(e)));
+             where, v.EncodingName(), serialized, e->clock(), IdleSeconds(e)));
 }
 
 // DEBUG DIGEST-VALUE key [key ...]

@@ -19,78 +19,8 @@ constexpr const char* kNotFloat = "ERR value is not a valid float";
 constexpr const char* kSyntax = "ERR syntax error";
 constexpr const char* kTooBig = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
-// A stand-in for a collection: the keyspace only needs some non-string value to hold.
-int g_dummy_object;
-void DeleteDummy(ValueType, void*) {}
-
-class StringTest : public CommandTest {
- protected:
-  void SetUp() override {
-    CommandTest::SetUp();
-    // No collection type is involved in these tests; this deleter only has to accept the dummy.
-    SetObjectDeleter(DeleteDummy);
-  }
-
-  Database& db() { return server_->db(0); }
-  const Entry* Find(std::string_view key) { return db().FindRaw(key); }
-  bool Exists(std::string_view key) { return db().Find(key, NowMs()) != nullptr; }
-
-  // Makes `key` hold a non-string value, for WRONGTYPE paths.
-  void MakeHash(std::string_view key) {
-    Entry* e = db().Find(key, NowMs());
-    if (e == nullptr) e = db().Add(key);
-    e->value.SetObject(ValueType::kHash, &g_dummy_object);
-  }
-
-  // OBJECT ENCODING as Redis names it.
-  std::string Encoding(std::string_view key) {
-    const Entry* e = Find(key);
-    if (e == nullptr) return "(nil)";
-    switch (e->value.string_encoding()) {
-      case StringEncoding::kInt:
-        return "int";
-      case StringEncoding::kEmbStr:
-        return "embstr";
-      case StringEncoding::kRaw:
-        return "raw";
-    }
-    return "?";
-  }
-
-  // Milliseconds to live, -1 without a TTL, -2 when missing (like PTTL).
-  int64_t Pttl(std::string_view key) {
-    const Entry* e = db().Find(key, NowMs());
-    if (e == nullptr) return -2;
-    if (!e->has_expire()) return -1;
-    return e->expire_at() - NowMs();
-  }
-
-  // Subscribes a second client to every keyevent of db 0.
-  void WatchEvents() {
-    server_->config().notify_keyspace_events = "KEA";
-    sub_ = server_->CreateFakeClient();
-    RunAs(sub_, {"psubscribe", "__keyevent@0__:*"});
-  }
-
-  // The events received since the last call, as "event:key" strings.
-  std::vector<std::string> Events() {
-    std::vector<std::string> out;
-    std::string buf;
-    buf.swap(sub_->output());
-    size_t pos = 0;
-    while (pos < buf.size()) {
-      std::string msg = FormatResp(buf, &pos);  // "[pmessage, pattern, channel, key]"
-      // Keep "<event>:<key>" from "[pmessage, <pattern>, __keyevent@0__:<event>, <key>]".
-      size_t ev = msg.rfind("__keyevent@0__:");
-      std::string rest = msg.substr(ev + 15, msg.size() - ev - 16);
-      size_t comma = rest.find(", ");
-      out.push_back(rest.substr(0, comma) + ":" + rest.substr(comma + 2));
-    }
-    return out;
-  }
-
-  Client* sub_ = nullptr;
-};
+// The fixture's helpers (Encoding, Pttl, MakeHash, WatchEvents, Events) live in CommandTest.
+using StringTest = CommandTest;
 
 using Ev = std::vector<std::string>;
 
