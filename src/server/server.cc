@@ -631,7 +631,35 @@ void Server::ResumePausedClients() {
 // ---------------------------------------------------------------------------------------------
 // The loop's hooks
 
+void Server::ActiveExpireCycle(int64_t budget_us) {
+  int64_t now = NowMs();
+  int64_t deadline = MonotonicUs() + budget_us;
+  int effort = static_cast<int>(std::clamp<int64_t>(config_.active_expire_effort, 1, 10)) - 1;
+  int keys_per_loop = 20 + 20 / 4 * effort;
+  int stale = 10 - effort;
+  expire_backlog_ = false;
+  for (int n = 0; n < db_count(); ++n) {
+    if (MonotonicUs() >= deadline) {
+      expire_backlog_ = true;
+      break;
+    }
+    Database& db = *dbs_[expire_db_cursor_];
+    expire_db_cursor_ = (expire_db_cursor_ + 1) % db_count();
+    if (db.expires() == 0) continue;
+    bool out_of_time = false;
+    db.ActiveExpire(now, deadline, keys_per_loop, stale, &out_of_time);
+    expire_backlog_ |= out_of_time;
+  }
+}
+
 void Server::BeforeSleep() {
+  if (expire_backlog_ && active_expire_enabled) {
+    int64_t now_us = MonotonicUs();
+    if (now_us - last_fast_expire_us_ >= 2000) {  // at most one 1 ms slice per 2 ms
+      last_fast_expire_us_ = now_us;
+      ActiveExpireCycle(1000);
+    }
+  }
   std::vector<Client*> pending;
   pending.swap(pending_write_);
   for (Client* c : pending) {
@@ -681,19 +709,12 @@ void Server::Cron() {
 
   if (pause_until_ms_ != 0 && now >= pause_until_ms_) Unpause();
 
-  // Active expiry: a quarter of each cron period at most, spread over the databases.
+  // Active expiry: slices of at most 5 ms from the cron (a quarter of its period at most);
+  // when that is not enough, before-sleep adds 1 ms slices, so expiring many keys never blocks
+  // clients for long.
   if (active_expire_enabled) {
-    int64_t budget_us = 250000 / std::clamp<int64_t>(config_.hz, 1, 500);
-    int64_t deadline = MonotonicUs() + budget_us;
-    int effort = static_cast<int>(std::clamp<int64_t>(config_.active_expire_effort, 1, 10)) - 1;
-    int keys_per_loop = 20 + 20 / 4 * effort;
-    int stale = 10 - effort;
-    for (int n = 0; n < db_count() && MonotonicUs() < deadline; ++n) {
-      Database& db = *dbs_[expire_db_cursor_];
-      expire_db_cursor_ = (expire_db_cursor_ + 1) % db_count();
-      if (db.expires() == 0) continue;
-      db.ActiveExpire(now, deadline, keys_per_loop, stale);
-    }
+    int64_t budget_us = std::min<int64_t>(5000, 250000 / std::clamp<int64_t>(config_.hz, 1, 500));
+    ActiveExpireCycle(budget_us);
   }
 
   // Incremental rehashing and shrinking: about a millisecond per database that needs it.

@@ -160,6 +160,8 @@ class Server : public KeyEvents {
   void BeforeSleep();
   void Cron();
   void FreeClosedClients();
+  // Active expiry over the databases, round robin, within `budget_us`.
+  void ActiveExpireCycle(int64_t budget_us);
   void ResumePausedClients();
   void Reject(Client* c, Command* cmd, std::string_view msg);
   // enable-debug-command: yes, or local and the client is on this machine.
@@ -188,6 +190,9 @@ class Server : public KeyEvents {
   int bound_port_ = 0;
   std::string run_id_;
   int expire_db_cursor_ = 0;
+  // Set when an expiry pass ran out of time: before-sleep then runs short extra passes.
+  bool expire_backlog_ = false;
+  int64_t last_fast_expire_us_ = 0;
   // Rate samples: (time, total) pairs for ops, input and output bytes.
   struct RateSampler {
     static constexpr int kSamples = 16;

@@ -118,7 +118,8 @@ void Database::SwapContents(Database* other) {
 }
 
 size_t Database::ActiveExpire(int64_t now_ms, int64_t deadline_us, int keys_per_loop,
-                              int stale_percent) {
+                              int stale_percent, bool* out_of_time) {
+  if (out_of_time != nullptr) *out_of_time = false;
   if (expiry_suspended_) return 0;
   size_t expired_total = 0;
   int64_t ttl_sum = 0, ttl_samples = 0;
@@ -138,7 +139,10 @@ size_t Database::ActiveExpire(int64_t now_ms, int64_t deadline_us, int keys_per_
     }
     expired_total += expired;
     if (expired * 100 <= sampled * stale_percent) break;
-    if (MonotonicUs() >= deadline_us) break;
+    if (MonotonicUs() >= deadline_us) {
+      if (out_of_time != nullptr) *out_of_time = true;
+      break;
+    }
   }
   if (ttl_samples > 0) {
     // Running average weighted like Redis's: mostly the history, a little the new sample.

@@ -71,8 +71,10 @@ class Database {
 
   // One pass of active expiry: samples expiring keys and deletes the expired ones, repeating
   // while more than `stale_percent` of a sample was expired, until `deadline_us` (monotonic).
-  // Returns the number of keys expired.
-  size_t ActiveExpire(int64_t now_ms, int64_t deadline_us, int keys_per_loop, int stale_percent);
+  // Returns the number of keys expired; *out_of_time tells whether the deadline, not the
+  // stale ratio, ended the pass (more expired keys are likely waiting).
+  size_t ActiveExpire(int64_t now_ms, int64_t deadline_us, int keys_per_loop, int stale_percent,
+                      bool* out_of_time = nullptr);
 
   // The access clock new and touched entries get (LRU seconds, 24 bits); the server's cron
   // refreshes it, so reading it costs nothing on the hot path.

@@ -99,3 +99,27 @@ TEST(DatabaseTest, ClearReturnsMemory) {
 
 }  // namespace
 }  // namespace memkeydb
+
+namespace memkeydb {
+namespace {
+
+// A pass cut short by its deadline says so, so the server can schedule extra short passes.
+TEST(DatabaseTest, ActiveExpireReportsOutOfTime) {
+  Database db(0);
+  int64_t now = NowMs();
+  for (int i = 0; i < 5000; ++i) {
+    Entry* e = db.Add("k" + std::to_string(i));
+    db.SetExpire(&e, now - 1);
+  }
+  bool out_of_time = false;
+  size_t n = db.ActiveExpire(now, MonotonicUs() - 1, 20, 10, &out_of_time);
+  EXPECT_TRUE(out_of_time);
+  EXPECT_EQ(n, 20u);  // one sample loop runs before the deadline is looked at
+  n = db.ActiveExpire(now, MonotonicUs() + 10000000, 20, 10, &out_of_time);
+  EXPECT_FALSE(out_of_time);
+  EXPECT_EQ(db.size(), 0u);
+  EXPECT_EQ(n, 4980u);
+}
+
+}  // namespace
+}  // namespace memkeydb
