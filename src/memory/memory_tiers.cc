@@ -2,7 +2,11 @@
 
 #include <memkind.h>
 
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "common/logging.h"
 
@@ -15,6 +19,48 @@ inline memkind_t Kind(void* k) { return static_cast<memkind_t>(k); }
   abort();
 }
 }  // namespace
+
+// A thread that returns large blocks to memkind (which is thread-safe). Accounting has already
+// been done by the main thread; this thread only calls memkind_free.
+class MemoryTiers::Reclaimer {
+ public:
+  Reclaimer() : thread_([this] { Run(); }) { thread_.detach(); }
+
+  void Push(void* kind, void* p) {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.emplace_back(kind, p);
+    ++queued_;
+    cv_.notify_all();
+  }
+
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    uint64_t target = queued_;
+    cv_.wait(lock, [&] { return done_ >= target; });
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return !queue_.empty(); });
+      auto [kind, p] = queue_.front();
+      queue_.pop_front();
+      lock.unlock();
+      memkind_free(Kind(kind), p);
+      lock.lock();
+      ++done_;
+      cv_.notify_all();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<void*, void*>> queue_;
+  uint64_t queued_ = 0;
+  uint64_t done_ = 0;
+  std::thread thread_;
+};
 
 MemoryTiers::MemoryTiers() : dram_kind_(MEMKIND_DEFAULT) {}
 
@@ -90,8 +136,22 @@ void* MemoryTiers::Reallocate(void* p, size_t new_size, Placement placement, Tie
 
 void MemoryTiers::Free(void* p, Tier tier) {
   if (p == nullptr) return;
-  Count(tier, p, -1);
-  memkind_free(Kind(tier == Tier::kDram ? dram_kind_ : far_kind_), p);
+  size_t size = UsableSize(p, tier);
+  int i = static_cast<int>(tier);
+  used_[i] -= static_cast<int64_t>(size);
+  --allocations_[i];
+  void* kind = tier == Tier::kDram ? dram_kind_ : far_kind_;
+  if (size >= kBackgroundFreeMin) {
+    if (reclaimer_ == nullptr) reclaimer_ = new Reclaimer();
+    ++background_frees_;
+    reclaimer_->Push(kind, p);
+    return;
+  }
+  memkind_free(Kind(kind), p);
+}
+
+void MemoryTiers::WaitForBackgroundFrees() {
+  if (reclaimer_ != nullptr) reclaimer_->Wait();
 }
 
 size_t MemoryTiers::UsableSize(const void* p, Tier tier) const {

@@ -10,8 +10,11 @@
 //  * Allocation never returns nullptr: when the far tier is exhausted the block falls back to
 //    DRAM (counted in fallbacks()); when DRAM is exhausted the process logs and aborts, as Redis
 //    does on OOM.
-//  * REQUIRES: calls come from the main thread (counters are plain integers). Background work
-//    that frees memory hands the blocks back to the main thread.
+//  * REQUIRES: calls come from the main thread (counters are plain integers).
+//  * Free() of a block of kBackgroundFreeMin bytes or more counts it as freed at once and hands
+//    it to a background thread: returning a large, fully touched block to the kernel costs
+//    milliseconds (about 9 ms for 128 MiB), which would otherwise stall the command that freed
+//    it (a hash table finishing its rehash, a huge value deleted).
 //
 // memkind is used only inside src/memory; nothing above this folder includes memkind.h.
 #pragma once
@@ -45,6 +48,10 @@ class MemoryTiers {
   // crosses the threshold; *tier is updated. Contents up to min(old, new) size are kept.
   void* Reallocate(void* p, size_t new_size, Placement placement, Tier* tier);
   void Free(void* p, Tier tier);
+  static constexpr size_t kBackgroundFreeMin = 1 << 20;
+  // Blocks until every background free queued so far is done (tests, shutdown).
+  void WaitForBackgroundFrees();
+  uint64_t background_frees() const { return background_frees_; }
   size_t UsableSize(const void* p, Tier tier) const;
 
   int64_t used(Tier t) const { return used_[static_cast<int>(t)]; }
@@ -66,6 +73,7 @@ class MemoryTiers {
 
  private:
   void Count(Tier t, void* p, int64_t sign);
+  void FreeInBackground(void* p, Tier tier);
   void* RawAlloc(Tier t, size_t size, bool zeroed);
   void* AllocateOn(size_t size, Tier wanted, Tier* tier, bool zeroed);
 
@@ -75,7 +83,10 @@ class MemoryTiers {
   int64_t allocations_[kNumTiers] = {0, 0};
   int64_t peak_ = 0;
   uint64_t fallbacks_ = 0;
+  uint64_t background_frees_ = 0;
   PlacementPolicy policy_;
+  class Reclaimer;
+  Reclaimer* reclaimer_ = nullptr;  // started on first use; lives as long as the process
 };
 
 // Minimal allocator for standard containers that hold metadata (counted on the DRAM tier).

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <utility>
 #include <random>
 #include <vector>
 
@@ -84,6 +86,25 @@ TEST(MemoryTiersTest, ZeroedAllocationIsZero) {
   auto* p = static_cast<unsigned char*>(m.AllocateZeroed(1 << 20, Placement::kTable, &t));
   for (size_t i = 0; i < (1 << 20); i += 4096) ASSERT_EQ(p[i], 0);
   m.Free(p, t);
+}
+
+// Large blocks are counted as freed at once and returned to memkind by a background thread.
+TEST(MemoryTiersTest, LargeFreesHappenInBackground) {
+  MemoryTiers& m = MemoryTiers::Get();
+  int64_t base = m.used(Tier::kDram);
+  uint64_t queued = m.background_frees();
+  std::vector<std::pair<void*, Tier>> blocks;
+  for (size_t size : {size_t{4} << 20, size_t{1} << 20, size_t{100}}) {
+    Tier t;
+    void* p = m.Allocate(size, Placement::kUserData, &t);
+    memset(p, 7, size);
+    blocks.emplace_back(p, t);
+  }
+  for (auto [p, t] : blocks) m.Free(p, t);
+  EXPECT_EQ(m.used(Tier::kDram), base);
+  EXPECT_EQ(m.background_frees() - queued, 2u);  // the two blocks of 1 MiB and more
+  m.WaitForBackgroundFrees();
+  EXPECT_EQ(m.used(Tier::kDram), base);
 }
 
 // The far tier through memkind's KMEM DAX kind, backed by node 0 when no PMem exists.
