@@ -214,6 +214,20 @@ void Server::Accept(int listen_fd, bool unix_socket) {
       ++stats_.rejected_connections;
       continue;
     }
+    if (ProtectedModeRefuses(config_, peer, unix_socket)) {
+      static const char kDenied[] =
+          "-DENIED memkeydb is in protected mode: protected-mode is on, no password is set for "
+          "the default user and the server listens on every interface, so only loopback "
+          "connections are served. Set a password (requirepass), bind to specific addresses, "
+          "or turn protected mode off (CONFIG SET protected-mode no from the loopback "
+          "interface, or --protected-mode no) if the server is not reachable from untrusted "
+          "networks.\r\n";
+      ssize_t ignored = write(fd, kDenied, sizeof(kDenied) - 1);
+      (void)ignored;
+      close(fd);
+      ++stats_.rejected_connections;
+      continue;
+    }
     if (!unix_socket) {
       SetNoDelay(fd);
       if (config_.tcp_keepalive > 0) SetKeepAlive(fd, static_cast<int>(config_.tcp_keepalive));
@@ -304,6 +318,15 @@ size_t Server::ClientBufferBytes() const {
 
 // ---------------------------------------------------------------------------------------------
 // The command pipeline
+
+bool Server::ProtectedModeRefuses(const Config& config, const std::string& peer,
+                                  bool unix_socket) {
+  if (!config.protected_mode || !config.requirepass.empty() || unix_socket) return false;
+  // Only the default bind (every interface) is protected; an explicit bind is a choice.
+  const std::vector<std::string> kDefaultBind = {"*", "-::*"};
+  if (config.bind != kDefaultBind) return false;
+  return peer.rfind("127.", 0) != 0 && peer.rfind("::1:", 0) != 0;
+}
 
 bool Server::ProtectedCommandAllowed(const Client* c) const {
   const std::string& mode = config_.enable_debug_command;

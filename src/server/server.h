@@ -107,6 +107,9 @@ class Server : public KeyEvents {
   const std::string& run_id() const { return run_id_; }
   const std::unordered_map<uint64_t, Client*>& clients() const { return clients_; }
   Client* FindClient(uint64_t id);
+  // protected-mode: with no password and the default bind, only loopback and Unix-socket
+  // clients are served. `peer` is "ip:port".
+  static bool ProtectedModeRefuses(const Config& config, const std::string& peer, bool unix_socket);
   size_t blocked_clients() const { return 0; }
   std::vector<Client*>& monitors() { return monitors_; }
 
