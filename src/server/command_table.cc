@@ -96,6 +96,10 @@ void RegisterAllCommands() {
   RegisterBitmapCommands();
   RegisterKeyCommands();
   RegisterServerCommands();
+  RegisterInfoCommands();
+  RegisterClientCommands();
+  RegisterDiagnosticsCommands();
+  RegisterDebugCommands();
   RegisterConfigCommands();
   RegisterPubSubCommands();
   RegisterIntrospectionCommands();

@@ -9,7 +9,11 @@ void RegisterTransactionCommands();  // transaction_family.cc: MULTI EXEC DISCAR
 void RegisterStringCommands();       // string_family.cc: GET SET ... LCS
 void RegisterBitmapCommands();       // bitmap_family.cc: SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD
 void RegisterKeyCommands();          // key_family.cc: DEL EXISTS ... SCAN, expiry commands, DB commands
-void RegisterServerCommands();       // server_family.cc: INFO CLIENT TIME SLOWLOG LATENCY DEBUG ...
+void RegisterServerCommands();       // server_family.cc: TIME LASTSAVE SHUTDOWN
+void RegisterInfoCommands();         // info_family.cc: INFO
+void RegisterClientCommands();       // client_family.cc: CLIENT and its subcommands
+void RegisterDiagnosticsCommands();  // diagnostics_family.cc: MONITOR SLOWLOG LATENCY
+void RegisterDebugCommands();        // debug_family.cc: DEBUG MEMORY
 void RegisterConfigCommands();       // config_family.cc: CONFIG GET|SET|RESETSTAT|REWRITE
 void RegisterPubSubCommands();       // pubsub_family.cc: (P|S)SUBSCRIBE PUBLISH PUBSUB ...
 void RegisterIntrospectionCommands();  // command_family.cc: COMMAND and its subcommands

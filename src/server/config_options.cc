@@ -1,0 +1,394 @@
+// The table of every option (BuildOptionDefs), the validators it uses, and the ConfigRegistry
+// built from it.
+
+#include <climits>
+#include <set>
+#include <string>
+
+#include "common/logging.h"
+#include "common/strutil.h"
+#include "server/config_internal.h"
+
+namespace memkeydb {
+namespace {
+
+// --- validators (Redis's wording) ---
+
+std::string ValidateDbFilename(const std::string& v) {
+  return IsBaseName(v) ? "" : "dbfilename can't be a path, just a filename";
+}
+
+std::string ValidateAofFilename(const std::string& v) {
+  if (v.empty()) return "appendfilename can't be empty";
+  return IsBaseName(v) ? "" : "appendfilename can't be a path, just a filename";
+}
+
+std::string ValidateAofDirname(const std::string& v) {
+  if (v.empty()) return "appenddirname can't be empty";
+  return IsBaseName(v) ? "" : "appenddirname can't be a path, just a dirname";
+}
+
+std::string ValidateHostname(const std::string& v) {
+  if (v.size() >= 256) return "Hostnames must be less than 256 characters";
+  for (char c : v) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.';
+    if (!ok) return "Hostnames may only contain alphanumeric characters, hyphens or dots";
+  }
+  return "";
+}
+
+// proc-title-template: {variables} from a fixed set, "{{" and "}}" for literal braces, and
+// something left once blanks are trimmed.
+std::string ValidateProcTitleTemplate(const std::string& v) {
+  static const std::set<std::string> kVariables = {"title",    "listen-addr", "server-mode", "port",
+                                                   "tls-port", "unixsocket",  "config-file"};
+  const std::string kError = "template format is invalid or contains unknown variables";
+  std::string expanded;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '{') {
+      if (i + 1 < v.size() && v[i + 1] == '{') {
+        expanded += '{';
+        ++i;
+        continue;
+      }
+      size_t close = v.find('}', i + 1);
+      if (close == std::string::npos) return kError;
+      std::string name = v.substr(i + 1, close - i - 1);
+      if (!kVariables.count(name)) return kError;
+      // Redis checks the template with an empty title: "{title}" alone expands to nothing.
+      if (name != "title") expanded += 'x';
+      i = close;
+    } else if (v[i] == '}') {
+      if (i + 1 < v.size() && v[i + 1] == '}') {
+        expanded += '}';
+        ++i;
+        continue;
+      }
+      return kError;
+    } else {
+      expanded += v[i];
+    }
+  }
+  if (TrimConfigLine(expanded).empty()) return kError;
+  return "";
+}
+
+std::string RefuseActiveDefrag(bool enable) {
+  if (!enable) return "";
+  return "Active defragmentation cannot be enabled: it requires a Redis server compiled with a "
+         "modified Jemalloc like the one shipped by default with the Redis source distribution";
+}
+
+// The table. Real options first (grouped as in redis.conf), then memKeyDB's tier options, then
+// the Redis 7.0 options memkeydb accepts without acting on them.
+std::vector<OptionDef> BuildOptionDefs() {
+  constexpr int64_t kIntMax = INT_MAX, kIntMin = INT_MIN, kLongMax = LLONG_MAX;
+  constexpr int64_t kUintMax = UINT_MAX;
+  constexpr int64_t kUllMax = -1;  // bit pattern of 2^64-1, compared unsigned
+  constexpr uint32_t kMem = kNumMemory, kUns = kNumUnsigned;
+  const EnumSpec kYesNoLocal = {{"no", 0}, {"yes", 1}, {"local", 2}};
+
+  std::vector<OptionDef> d;
+  // Networking.
+  d.push_back(BindOption());
+  d.push_back(NumOption("port", {}, 0, {0, 65535}, &Config::port));
+  d.push_back(StringOption("unixsocket", {}, kImmutable | kEmptyIsNull, &Config::unixsocket));
+  d.push_back(NumOption("unixsocketperm", {}, kImmutable, {0, 0777, kNumOctal | kUns},
+                        &Config::unixsocketperm));
+  d.push_back(NumOption("maxclients", {}, 0, {1, kUintMax, kUns}, &Config::maxclients));
+  d.push_back(NumOption("timeout", {}, 0, {0, kIntMax}, &Config::timeout));
+  d.push_back(NumOption("tcp-keepalive", {}, 0, {0, kIntMax}, &Config::tcp_keepalive));
+  d.push_back(NumOption("tcp-backlog", {}, kImmutable, {0, kIntMax}, &Config::tcp_backlog));
+  d.push_back(BoolOption("protected-mode", {}, 0, &Config::protected_mode));
+  d.push_back(ClientOutputBufferLimitOption());
+  d.push_back(NumOption("proto-max-bulk-len", {}, 0, {1024 * 1024, kLongMax, kMem},
+                        &Config::proto_max_bulk_len));
+  d.push_back(NumOption("client-query-buffer-limit", {}, 0, {1024 * 1024, kLongMax, kMem | kUns},
+                        &Config::client_query_buffer_limit));
+  // General.
+  d.push_back(NumOption("databases", {}, kImmutable, {1, kIntMax}, &Config::databases));
+  d.push_back(StringOption("requirepass", {}, kSensitive | kEmptyIsNull, &Config::requirepass));
+  d.push_back(HzOption());
+  d.push_back(BoolOption("dynamic-hz", {}, 0, &Config::dynamic_hz));
+  d.push_back(EnumOption("loglevel", {}, 0,
+                         {{"debug", 0}, {"verbose", 1}, {"notice", 2}, {"warning", 3}},
+                         &Config::loglevel));
+  d.push_back(StringOption("logfile", {}, kImmutable, &Config::logfile));
+  d.push_back(BoolOption("daemonize", {}, kImmutable, &Config::daemonize));
+  d.push_back(StringOption("pidfile", {}, kImmutable | kEmptyIsNull, &Config::pidfile));
+  d.push_back(DirOption());
+  d.push_back(StringOption("dbfilename", {}, 0, &Config::dbfilename, "", ValidateDbFilename));
+  d.push_back(SaveOption());
+  d.push_back(BoolOption("appendonly", {}, 0, &Config::appendonly));
+  d.push_back(StringOption("appendfilename", {}, kImmutable, &Config::appendfilename, "",
+                           ValidateAofFilename));
+  d.push_back(EnumOption("appendfsync", {}, 0, {{"everysec", 0}, {"always", 1}, {"no", 2}},
+                         &Config::appendfsync));
+  d.push_back(EnumOption("enable-debug-command", {}, kImmutable, kYesNoLocal,
+                         &Config::enable_debug_command));
+  d.push_back(NumOption("slowlog-log-slower-than", {}, 0, {-1, kLongMax},
+                        &Config::slowlog_log_slower_than));
+  d.push_back(NumOption("slowlog-max-len", {}, 0, {0, kLongMax}, &Config::slowlog_max_len));
+  d.push_back(NumOption("latency-monitor-threshold", {}, 0, {0, kLongMax},
+                        &Config::latency_monitor_threshold));
+  d.push_back(NumOption("maxmemory", {}, 0, {0, kUllMax, kMem | kUns}, &Config::maxmemory));
+  d.push_back(EnumOption("maxmemory-policy", {}, 0,
+                         {{"volatile-lru", 0},
+                          {"volatile-lfu", 1},
+                          {"volatile-random", 2},
+                          {"volatile-ttl", 3},
+                          {"allkeys-lru", 4},
+                          {"allkeys-lfu", 5},
+                          {"allkeys-random", 6},
+                          {"noeviction", 7}},
+                         &Config::maxmemory_policy));
+  d.push_back(NumOption("maxmemory-samples", {}, 0, {1, kIntMax}, &Config::maxmemory_samples));
+  d.push_back(NotifyKeyspaceEventsOption());
+  d.push_back(NumOption("active-expire-effort", {}, 0, {1, 10}, &Config::active_expire_effort));
+  d.push_back(BoolOption("lazyfree-lazy-user-del", {}, 0, &Config::lazyfree_lazy_user_del));
+  d.push_back(BoolOption("lazyfree-lazy-user-flush", {}, 0, &Config::lazyfree_lazy_user_flush));
+  d.push_back(NumOption("lfu-log-factor", {}, 0, {0, kIntMax}, &Config::lfu_log_factor));
+  d.push_back(NumOption("lfu-decay-time", {}, 0, {0, kIntMax}, &Config::lfu_decay_time));
+
+  // Tiered memory (memKeyDB's names). The policy and the table's placement are chosen at
+  // start-up; the numbers steer the placement policy and the ratio controller at run time.
+  d.push_back(EnumOption("memory-alloc-policy", {}, kImmutable,
+                         {{"only-dram", 0}, {"only-pmem", 1}, {"threshold", 2}, {"ratio", 3}},
+                         &Config::memory_alloc_policy));
+  d.push_back(NumOption("static-threshold", {}, 0, {0, kLongMax, kMem}, &Config::static_threshold));
+  d.push_back(DramPmemRatioOption());
+  d.push_back(NumOption("initial-dynamic-threshold", {}, 0, {0, kLongMax, kMem},
+                        &Config::initial_dynamic_threshold));
+  d.push_back(NumOption("dynamic-threshold-min", {}, 0, {0, kLongMax, kMem},
+                        &Config::dynamic_threshold_min));
+  d.push_back(NumOption("dynamic-threshold-max", {}, 0, {0, kLongMax, kMem},
+                        &Config::dynamic_threshold_max));
+  d.push_back(NumOption("memory-ratio-check-period", {}, 0, {1, kIntMax},
+                        &Config::memory_ratio_check_period));
+  d.push_back(BoolOption("hashtable-on-dram", {}, 0, &Config::hashtable_on_dram));
+  d.push_back(EnumOption("pmem-variant", {}, kImmutable, {{"single", 0}, {"multiple", 1}}, nullptr,
+                         "single"));
+
+  // Accepted, validated and reported, not acted on. Defaults, bounds and flags as in 7.0.15.
+  auto ign_bool = [&](const char* name, std::initializer_list<const char*> aliases, uint32_t flags,
+                      bool def) { d.push_back(BoolOption(name, aliases, flags, nullptr, def)); };
+  auto ign_num = [&](const char* name, std::initializer_list<const char*> aliases, uint32_t flags,
+                     NumSpec spec, int64_t def) {
+    d.push_back(NumOption(name, aliases, flags, spec, nullptr, def));
+  };
+  auto ign_str = [&](const char* name, std::initializer_list<const char*> aliases, uint32_t flags,
+                     const char* def, Validator validate = nullptr) {
+    d.push_back(StringOption(name, aliases, flags, nullptr, def, validate));
+  };
+  auto ign_enum = [&](const char* name, uint32_t flags, EnumSpec spec, const char* def) {
+    d.push_back(EnumOption(name, {}, flags, std::move(spec), nullptr, def));
+  };
+
+  ign_bool("rdbchecksum", {}, kImmutable, true);
+  ign_bool("io-threads-do-reads", {}, kImmutable, false);
+  ign_bool("always-show-logo", {}, kImmutable, false);
+  ign_bool("rdbcompression", {}, 0, true);
+  ign_bool("rdb-del-sync-files", {}, 0, false);
+  ign_bool("activerehashing", {}, 0, true);
+  ign_bool("stop-writes-on-bgsave-error", {}, 0, true);
+  ign_bool("set-proc-title", {}, kImmutable, true);
+  ign_bool("lazyfree-lazy-eviction", {}, 0, false);
+  ign_bool("lazyfree-lazy-expire", {}, 0, false);
+  ign_bool("lazyfree-lazy-server-del", {}, 0, false);
+  ign_bool("repl-disable-tcp-nodelay", {}, 0, false);
+  ign_bool("repl-diskless-sync", {}, 0, true);
+  ign_bool("aof-rewrite-incremental-fsync", {}, 0, true);
+  ign_bool("no-appendfsync-on-rewrite", {}, 0, false);
+  ign_bool("cluster-require-full-coverage", {}, 0, true);
+  ign_bool("rdb-save-incremental-fsync", {}, 0, true);
+  ign_bool("aof-load-truncated", {}, 0, true);
+  ign_bool("aof-use-rdb-preamble", {}, 0, true);
+  ign_bool("aof-timestamp-enabled", {}, 0, false);
+  ign_bool("cluster-replica-no-failover", {"cluster-slave-no-failover"}, 0, false);
+  ign_bool("replica-lazy-flush", {"slave-lazy-flush"}, 0, false);
+  ign_bool("replica-serve-stale-data", {"slave-serve-stale-data"}, 0, true);
+  ign_bool("replica-read-only", {"slave-read-only"}, 0, true);
+  ign_bool("replica-ignore-maxmemory", {"slave-ignore-maxmemory"}, 0, true);
+  ign_bool("jemalloc-bg-thread", {}, 0, true);
+  d.push_back(BoolOption("activedefrag", {}, 0, nullptr, false, RefuseActiveDefrag));
+  ign_bool("syslog-enabled", {}, kImmutable, false);
+  ign_bool("cluster-enabled", {}, kImmutable, false);
+  ign_bool("cluster-allow-reads-when-down", {}, 0, false);
+  ign_bool("cluster-allow-pubsubshard-when-down", {}, 0, true);
+  ign_bool("crash-log-enabled", {}, 0, true);
+  ign_bool("crash-memcheck-enabled", {}, 0, true);
+  ign_bool("disable-thp", {}, kImmutable, true);
+  ign_bool("cluster-allow-replica-migration", {}, 0, true);
+  ign_bool("replica-announced", {}, 0, true);
+  ign_bool("latency-tracking", {}, 0, true);
+  ign_bool("aof-disable-auto-gc", {}, 0, false);
+  ign_bool("replica-ignore-disk-write-errors", {}, 0, false);
+  d.push_back(BoolOption("tls-cluster", {}, 0, nullptr, false, RefuseTls));
+  d.push_back(BoolOption("tls-replication", {}, 0, nullptr, false, RefuseTls));
+  ign_bool("tls-prefer-server-ciphers", {}, 0, false);
+  ign_bool("tls-session-caching", {}, 0, true);
+
+  ign_str("aclfile", {}, kImmutable, "");
+  ign_str("replica-announce-ip", {"slave-announce-ip"}, kEmptyIsNull, "");
+  ign_str("masteruser", {}, kSensitive | kEmptyIsNull, "");
+  ign_str("masterauth", {}, kSensitive | kEmptyIsNull, "");
+  ign_str("cluster-announce-ip", {}, kEmptyIsNull, "");
+  ign_str("cluster-config-file", {}, kImmutable, "nodes.conf");
+  ign_str("cluster-announce-hostname", {}, kEmptyIsNull, "", ValidateHostname);
+  ign_str("syslog-ident", {}, kImmutable, "redis");
+  ign_str("appenddirname", {}, kImmutable, "appendonlydir", ValidateAofDirname);
+  ign_str("server_cpulist", {}, kImmutable | kEmptyIsNull, "");
+  ign_str("bio_cpulist", {}, kImmutable | kEmptyIsNull, "");
+  ign_str("aof_rewrite_cpulist", {}, kImmutable | kEmptyIsNull, "");
+  ign_str("bgsave_cpulist", {}, kImmutable | kEmptyIsNull, "");
+  ign_str("ignore-warnings", {}, 0, "");
+  ign_str("proc-title-template", {}, 0, "{title} {listen-addr} {server-mode}",
+          ValidateProcTitleTemplate);
+  ign_str("bind-source-addr", {}, kEmptyIsNull, "");
+  for (const char* tls : {"tls-cert-file", "tls-key-file", "tls-client-cert-file",
+                          "tls-client-key-file", "tls-dh-params-file", "tls-ca-cert-file",
+                          "tls-ca-cert-dir", "tls-protocols", "tls-ciphers", "tls-ciphersuites"}) {
+    ign_str(tls, {}, kEmptyIsNull, "");
+  }
+  ign_str("tls-key-file-pass", {}, kSensitive | kEmptyIsNull, "");
+  ign_str("tls-client-key-file-pass", {}, kSensitive | kEmptyIsNull, "");
+
+  ign_enum("supervised", kImmutable, {{"upstart", 1}, {"systemd", 2}, {"auto", 3}, {"no", 0}},
+           "no");
+  ign_enum("syslog-facility", kImmutable,
+           {{"user", 0},
+            {"local0", 1},
+            {"local1", 2},
+            {"local2", 3},
+            {"local3", 4},
+            {"local4", 5},
+            {"local5", 6},
+            {"local6", 7},
+            {"local7", 8}},
+           "local0");
+  ign_enum("repl-diskless-load", 0, {{"disabled", 0}, {"on-empty-db", 1}, {"swapdb", 2}},
+           "disabled");
+  ign_enum("oom-score-adj", 0, {{"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}}, "no");
+  ign_enum("acl-pubsub-default", 0, {{"allchannels", 1}, {"resetchannels", 0}}, "resetchannels");
+  ign_enum("sanitize-dump-payload", 0, {{"no", 0}, {"yes", 1}, {"clients", 2}}, "no");
+  ign_enum("enable-protected-configs", kImmutable, kYesNoLocal, "no");
+  ign_enum("enable-module-command", kImmutable, kYesNoLocal, "no");
+  ign_enum("cluster-preferred-endpoint-type", 0,
+           {{"ip", 0}, {"hostname", 1}, {"unknown-endpoint", 2}}, "ip");
+  ign_enum("propagation-error-behavior", 0, {{"ignore", 0}, {"panic", 1}, {"panic-on-replicas", 2}},
+           "ignore");
+  ign_enum("tls-auth-clients", 0, {{"no", 0}, {"yes", 1}, {"optional", 2}}, "yes");
+
+  ign_num("io-threads", {}, kImmutable, {1, 128}, 1);
+  ign_num("auto-aof-rewrite-percentage", {}, 0, {0, kIntMax}, 100);
+  ign_num("cluster-replica-validity-factor", {"cluster-slave-validity-factor"}, 0, {0, kIntMax},
+          10);
+  ign_num("list-max-listpack-size", {"list-max-ziplist-size"}, 0, {kIntMin, kIntMax}, -2);
+  ign_num("cluster-migration-barrier", {}, 0, {0, kIntMax}, 1);
+  ign_num("active-defrag-cycle-min", {}, 0, {1, 99}, 1);
+  ign_num("active-defrag-cycle-max", {}, 0, {1, 99}, 25);
+  ign_num("active-defrag-threshold-lower", {}, 0, {0, 1000}, 10);
+  ign_num("active-defrag-threshold-upper", {}, 0, {0, 1000}, 100);
+  ign_num("replica-priority", {"slave-priority"}, 0, {0, kIntMax}, 100);
+  ign_num("repl-diskless-sync-delay", {}, 0, {0, kIntMax}, 5);
+  ign_num("maxmemory-eviction-tenacity", {}, 0, {0, 100}, 10);
+  ign_num("replica-announce-port", {"slave-announce-port"}, 0, {0, 65535}, 0);
+  ign_num("cluster-port", {}, kImmutable, {0, 65535}, 0);
+  ign_num("cluster-announce-bus-port", {}, 0, {0, 65535}, 0);
+  ign_num("cluster-announce-port", {}, 0, {0, 65535}, 0);
+  ign_num("cluster-announce-tls-port", {}, 0, {0, 65535}, 0);
+  ign_num("repl-timeout", {}, 0, {1, kIntMax}, 60);
+  ign_num("repl-ping-replica-period", {"repl-ping-slave-period"}, 0, {1, kIntMax}, 10);
+  ign_num("list-compress-depth", {}, 0, {0, kIntMax}, 0);
+  ign_num("min-replicas-to-write", {"min-slaves-to-write"}, 0, {0, kIntMax}, 0);
+  ign_num("min-replicas-max-lag", {"min-slaves-max-lag"}, 0, {0, kIntMax}, 10);
+  ign_num("shutdown-timeout", {}, 0, {0, kIntMax}, 10);
+  ign_num("repl-diskless-sync-max-replicas", {}, 0, {0, kIntMax}, 0);
+  ign_num("socket-mark-id", {}, kImmutable, {0, kUintMax, kUns}, 0);
+  ign_num("active-defrag-max-scan-fields", {}, 0, {1, kLongMax}, 1000);
+  ign_num("acllog-max-len", {}, 0, {0, kLongMax}, 128);
+  ign_num("busy-reply-threshold", {"lua-time-limit"}, 0, {0, kLongMax}, 5000);
+  ign_num("cluster-node-timeout", {}, 0, {0, kLongMax}, 15000);
+  ign_num("stream-node-max-entries", {}, 0, {0, kLongMax}, 100);
+  d.push_back(ReplBacklogSizeOption());
+  ign_num("cluster-link-sendbuf-limit", {}, 0, {0, kUllMax, kMem | kUns}, 0);
+  ign_num("hash-max-listpack-entries", {"hash-max-ziplist-entries"}, 0, {0, kLongMax, kUns}, 512);
+  ign_num("set-max-intset-entries", {}, 0, {0, kLongMax, kUns}, 512);
+  ign_num("zset-max-listpack-entries", {"zset-max-ziplist-entries"}, 0, {0, kLongMax, kUns}, 128);
+  ign_num("active-defrag-ignore-bytes", {}, 0, {1, kLongMax, kMem | kUns}, 100 << 20);
+  ign_num("hash-max-listpack-value", {"hash-max-ziplist-value"}, 0, {0, kLongMax, kMem | kUns}, 64);
+  ign_num("stream-node-max-bytes", {}, 0, {0, kLongMax, kMem | kUns}, 4096);
+  ign_num("zset-max-listpack-value", {"zset-max-ziplist-value"}, 0, {0, kLongMax, kMem | kUns}, 64);
+  ign_num("hll-sparse-max-bytes", {}, 0, {0, kLongMax, kMem | kUns}, 3000);
+  ign_num("tracking-table-max-keys", {}, 0, {0, kLongMax, kUns}, 1000000);
+  ign_num("maxmemory-clients", {}, 0, {-100, kLongMax, kMem | kNumPercent}, 0);
+  ign_num("repl-backlog-ttl", {}, 0, {0, kLongMax}, 3600);
+  ign_num("auto-aof-rewrite-min-size", {}, 0, {0, kLongMax, kMem}, 64LL << 20);
+  d.push_back(TlsPortOption());
+  ign_num("tls-session-cache-size", {}, 0, {0, kIntMax}, 20 * 1024);
+  ign_num("tls-session-cache-timeout", {}, 0, {0, kIntMax}, 300);
+
+  d.push_back(ReplicaOfOption());
+  d.push_back(OomScoreAdjValuesOption());
+  d.push_back(LatencyTrackingPercentilesOption());
+  d.push_back(ShutdownOnSignalOption("shutdown-on-sigint"));
+  d.push_back(ShutdownOnSignalOption("shutdown-on-sigterm"));
+
+  for (OptionDef& def : d) {
+    if (!def.rewrite) {
+      def.rewrite = SimpleRewriter(def.option.name, def.option.get, def.option.default_value);
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+std::string RefuseTls(bool enable) {
+  if (!enable) return "";
+  MKDB_LOG(kWarning) << "TLS is not supported by memkeydb";
+  return "Unable to update TLS configuration. Check server logs.";
+}
+
+const std::vector<OptionDef>& OptionDefs() {
+  static const auto* defs = new std::vector<OptionDef>(BuildOptionDefs());
+  return *defs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ConfigRegistry
+// ---------------------------------------------------------------------------------------------
+
+const ConfigRegistry& ConfigRegistry::Get() {
+  static const ConfigRegistry* registry = new ConfigRegistry();
+  return *registry;
+}
+
+ConfigRegistry::ConfigRegistry() {
+  const std::vector<OptionDef>& defs = OptionDefs();
+  options_.reserve(defs.size());
+  for (const OptionDef& def : defs) {
+    size_t index = options_.size();
+    options_.push_back(def.option);
+    index_[def.option.name] = index;
+    for (const std::string& alias : def.option.aliases) index_[alias] = index;
+    if (def.ignored) {
+      ignored_[def.option.name] = def.option.default_value;
+      for (const std::string& alias : def.option.aliases) {
+        ignored_[alias] = def.option.default_value;
+      }
+    }
+  }
+}
+
+const ConfigRegistry::Option* ConfigRegistry::Find(std::string_view name) const {
+  auto it = index_.find(ToLower(name));
+  return it == index_.end() ? nullptr : &options_[it->second];
+}
+
+bool ConfigRegistry::IsAcceptedButIgnored(std::string_view name) const {
+  return ignored_.count(ToLower(name)) != 0;
+}
+
+}  // namespace memkeydb
