@@ -18,9 +18,7 @@ from helpers.resp import to_py  # noqa: E402
 
 # Implemented commands whose behaviour differs from Redis 7.0 in some way.
 PARTIAL = {
-    "unlink": "frees the value synchronously (same replies)",
-    "flushdb": "ASYNC frees synchronously (same replies)",
-    "flushall": "ASYNC frees synchronously; does not write an RDB file (persistence not built yet)",
+    "flushall": "does not write an RDB file when save points are set (persistence not built yet)",
     "object": "ENCODING of collections not applicable yet; FREQ needs an LFU maxmemory-policy (eviction not built yet)",
     "copy": "strings only until the collection types exist",
     "shutdown": "SAVE cannot write an RDB file yet (persistence not built)",

@@ -20,17 +20,27 @@ inline memkind_t Kind(void* k) { return static_cast<memkind_t>(k); }
 }
 }  // namespace
 
-// A thread that returns large blocks to memkind (which is thread-safe). Accounting has already
-// been done by the main thread; this thread only calls memkind_free.
+namespace {
+// Set on the reclaimer thread: Free() there counts into the atomic background totals.
+thread_local bool t_on_reclaimer = false;
+}  // namespace
+
+// The background thread: returns large blocks to memkind (thread-safe), and runs jobs such as
+// destroying a detached keyspace. Blocks freed by the main thread were counted there already.
 class MemoryTiers::Reclaimer {
  public:
   Reclaimer() : thread_([this] { Run(); }) { thread_.detach(); }
 
-  void Push(void* kind, void* p) {
+  void Push(std::function<void()> job) {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.emplace_back(kind, p);
+    queue_.push_back(std::move(job));
     ++queued_;
     cv_.notify_all();
+  }
+
+  uint64_t pending() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return queued_ - done_;
   }
 
   void Wait() {
@@ -41,13 +51,14 @@ class MemoryTiers::Reclaimer {
 
  private:
   void Run() {
+    t_on_reclaimer = true;
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
       cv_.wait(lock, [&] { return !queue_.empty(); });
-      auto [kind, p] = queue_.front();
+      std::function<void()> job = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
-      memkind_free(Kind(kind), p);
+      job();
       lock.lock();
       ++done_;
       cv_.notify_all();
@@ -56,7 +67,7 @@ class MemoryTiers::Reclaimer {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::pair<void*, void*>> queue_;
+  std::deque<std::function<void()>> queue_;
   uint64_t queued_ = 0;
   uint64_t done_ = 0;
   std::thread thread_;
@@ -73,7 +84,7 @@ void MemoryTiers::Count(Tier t, void* p, int64_t sign) {
   int i = static_cast<int>(t);
   used_[i] += sign * static_cast<int64_t>(UsableSize(p, t));
   allocations_[i] += sign;
-  if (sign > 0 && used_[0] + used_[1] > peak_) peak_ = used_[0] + used_[1];
+  if (sign > 0 && used_total() > peak_) peak_ = used_total();
 }
 
 void* MemoryTiers::RawAlloc(Tier t, size_t size, bool zeroed) {
@@ -134,20 +145,36 @@ void* MemoryTiers::Reallocate(void* p, size_t new_size, Placement placement, Tie
   return q;
 }
 
+MemoryTiers::Reclaimer& MemoryTiers::reclaimer() {
+  if (reclaimer_ == nullptr) reclaimer_ = new Reclaimer();
+  return *reclaimer_;
+}
+
 void MemoryTiers::Free(void* p, Tier tier) {
   if (p == nullptr) return;
   size_t size = UsableSize(p, tier);
   int i = static_cast<int>(tier);
+  void* kind = tier == Tier::kDram ? dram_kind_ : far_kind_;
+  if (t_on_reclaimer) {
+    freed_in_background_[i].fetch_add(static_cast<int64_t>(size), std::memory_order_relaxed);
+    blocks_freed_in_background_[i].fetch_add(1, std::memory_order_relaxed);
+    memkind_free(Kind(kind), p);
+    return;
+  }
   used_[i] -= static_cast<int64_t>(size);
   --allocations_[i];
-  void* kind = tier == Tier::kDram ? dram_kind_ : far_kind_;
   if (size >= kBackgroundFreeMin) {
-    if (reclaimer_ == nullptr) reclaimer_ = new Reclaimer();
     ++background_frees_;
-    reclaimer_->Push(kind, p);
+    reclaimer().Push([kind, p] { memkind_free(Kind(kind), p); });
     return;
   }
   memkind_free(Kind(kind), p);
+}
+
+void MemoryTiers::RunInBackground(std::function<void()> job) { reclaimer().Push(std::move(job)); }
+
+uint64_t MemoryTiers::background_pending() const {
+  return reclaimer_ == nullptr ? 0 : reclaimer_->pending();
 }
 
 void MemoryTiers::WaitForBackgroundFrees() {

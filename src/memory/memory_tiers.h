@@ -10,7 +10,10 @@
 //  * Allocation never returns nullptr: when the far tier is exhausted the block falls back to
 //    DRAM (counted in fallbacks()); when DRAM is exhausted the process logs and aborts, as Redis
 //    does on OOM.
-//  * REQUIRES: calls come from the main thread (counters are plain integers).
+//  * REQUIRES: calls come from the main thread (counters are plain integers), except Free()
+//    inside a job given to RunInBackground(): there it counts into atomic "freed in the
+//    background" totals that used() subtracts. That is how FLUSHALL ASYNC destroys a whole
+//    detached keyspace off the main thread.
 //  * Free() of a block of kBackgroundFreeMin bytes or more counts it as freed at once and hands
 //    it to a background thread: returning a large, fully touched block to the kernel costs
 //    milliseconds (about 9 ms for 128 MiB), which would otherwise stall the command that freed
@@ -19,8 +22,10 @@
 // memkind is used only inside src/memory; nothing above this folder includes memkind.h.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <new>
 
@@ -54,10 +59,21 @@ class MemoryTiers {
   uint64_t background_frees() const { return background_frees_; }
   size_t UsableSize(const void* p, Tier tier) const;
 
-  int64_t used(Tier t) const { return used_[static_cast<int>(t)]; }
-  int64_t used_total() const { return used_[0] + used_[1]; }
+  int64_t used(Tier t) const {
+    int i = static_cast<int>(t);
+    return used_[i] - freed_in_background_[i].load(std::memory_order_relaxed);
+  }
+  int64_t used_total() const { return used(Tier::kDram) + used(Tier::kFar); }
+  // Runs `job` on the background thread; every Free() it makes is counted there. The job must
+  // only touch memory no other thread can reach (a detached table).
+  void RunInBackground(std::function<void()> job);
+  // Jobs and large frees queued but not finished (INFO lazyfree_pending_objects).
+  uint64_t background_pending() const;
   int64_t peak_total() const { return peak_; }
-  int64_t allocations(Tier t) const { return allocations_[static_cast<int>(t)]; }
+  int64_t allocations(Tier t) const {
+    int i = static_cast<int>(t);
+    return allocations_[i] - blocks_freed_in_background_[i].load(std::memory_order_relaxed);
+  }
   uint64_t fallbacks() const { return fallbacks_; }
   void ResetPeak() { peak_ = used_total(); }
 
@@ -84,8 +100,11 @@ class MemoryTiers {
   int64_t peak_ = 0;
   uint64_t fallbacks_ = 0;
   uint64_t background_frees_ = 0;
+  std::atomic<int64_t> freed_in_background_[kNumTiers] = {0, 0};
+  std::atomic<int64_t> blocks_freed_in_background_[kNumTiers] = {0, 0};
   PlacementPolicy policy_;
   class Reclaimer;
+  Reclaimer& reclaimer();
   Reclaimer* reclaimer_ = nullptr;  // started on first use; lives as long as the process
 };
 

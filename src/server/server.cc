@@ -606,12 +606,12 @@ void Server::TouchAllWatchedKeysInDb(int emptied, int replaced_with) {
   }
 }
 
-size_t Server::Flush(int db) {
+size_t Server::Flush(int db, bool async) {
   size_t removed = 0;
   for (int i = 0; i < db_count(); ++i) {
     if (db >= 0 && i != db) continue;
     TouchAllWatchedKeysInDb(i);
-    removed += dbs_[i]->Clear();
+    removed += async ? dbs_[i]->ClearAsync() : dbs_[i]->Clear();
   }
   dirty += static_cast<int64_t>(removed);
   return removed;

@@ -142,8 +142,9 @@ class Server : public KeyEvents {
   // Publishes a keyspace notification if notify-keyspace-events enables `type_class`.
   void NotifyKeyspaceEvent(char type_class, std::string_view event, std::string_view key, int db);
 
-  // Flushes one database (-1: all), reporting to WATCH; returns keys removed.
-  size_t Flush(int db);
+  // Flushes one database (-1: all), reporting to WATCH; returns keys removed. With `async`
+  // the keys are destroyed on the background thread.
+  size_t Flush(int db, bool async = false);
   // Bytes this process holds in client buffers (INFO mem_clients_normal).
   size_t ClientBufferBytes() const;
 

@@ -111,6 +111,20 @@ size_t Database::Clear() {
   return n;
 }
 
+size_t Database::ClearAsync() {
+  size_t n = table_.size();
+  if (n == 0) return 0;
+  expiring_.clear();
+  expiring_.shrink_to_fit();
+  auto* detached = new HashTable();
+  detached->Swap(&table_);
+  MemoryTiers::Get().RunInBackground([detached] {
+    detached->Clear([](Entry* e) { Entry::Destroy(e); });
+    delete detached;
+  });
+  return n;
+}
+
 void Database::SwapContents(Database* other) {
   table_.Swap(&other->table_);
   std::swap(expiring_, other->expiring_);

@@ -66,6 +66,9 @@ class Database {
 
   // Removes every key. Returns the number removed.
   size_t Clear();
+  // Removes every key at once and destroys them on the background thread (FLUSHALL ASYNC):
+  // O(1) here however large the database. Returns the number removed.
+  size_t ClearAsync();
   // Swaps contents with another database (SWAPDB); listeners are told by the caller.
   void SwapContents(Database* other);
 

@@ -123,3 +123,35 @@ TEST(DatabaseTest, ActiveExpireReportsOutOfTime) {
 
 }  // namespace
 }  // namespace memkeydb
+
+namespace memkeydb {
+namespace {
+
+// FLUSHALL ASYNC: the keys are gone at once; their memory is returned (and uncounted) by the
+// background thread.
+TEST(DatabaseTest, ClearAsyncReturnsMemoryInBackground) {
+  MemoryTiers& m = MemoryTiers::Get();
+  int64_t base = m.used_total();
+  int64_t allocs = m.allocations(Tier::kDram);
+  Database db(0);
+  for (int i = 0; i < 50000; ++i) {
+    Entry* e = db.Add("key:" + std::to_string(i));
+    e->value.SetString(std::string(i % 300, 'v'));
+    if (i % 5 == 0) db.SetExpire(&e, NowMs() + 100000);
+  }
+  EXPECT_GT(m.used_total(), base);
+  EXPECT_EQ(db.ClearAsync(), 50000u);
+  EXPECT_EQ(db.size(), 0u);
+  EXPECT_EQ(db.expires(), 0u);
+  EXPECT_EQ(db.FindRaw("key:7"), nullptr);
+  // The database stays usable while the old keys are destroyed.
+  db.Add("fresh")->value.SetString("x");
+  EXPECT_EQ(db.size(), 1u);
+  m.WaitForBackgroundFrees();
+  db.Clear();
+  EXPECT_EQ(m.used_total(), base);
+  EXPECT_EQ(m.allocations(Tier::kDram), allocs);
+}
+
+}  // namespace
+}  // namespace memkeydb

@@ -406,25 +406,32 @@ void SwapdbCommand(CommandContext& ctx) {
   ctx.reply().Ok();
 }
 
-// Parses FLUSHDB/FLUSHALL's optional mode; both modes free synchronously (see UNLINK).
-bool ParseFlushMode(CommandContext& ctx) {
+// Parses FLUSHDB/FLUSHALL's optional mode into *async; without one, lazyfree-lazy-user-flush
+// decides, as in Redis.
+bool ParseFlushMode(CommandContext& ctx, bool* async) {
+  *async = ctx.server().config().lazyfree_lazy_user_flush;
   if (ctx.argc() == 1) return true;
-  if (ctx.argc() == 2 && (ctx.ArgIs(1, "sync") || ctx.ArgIs(1, "async"))) return true;
+  if (ctx.argc() == 2 && (ctx.ArgIs(1, "sync") || ctx.ArgIs(1, "async"))) {
+    *async = ctx.ArgIs(1, "async");
+    return true;
+  }
   ctx.SyntaxError();
   return false;
 }
 
 // FLUSHDB [ASYNC | SYNC]
 void FlushdbCommand(CommandContext& ctx) {
-  if (!ParseFlushMode(ctx)) return;
-  ctx.server().Flush(ctx.db_index());
+  bool async;
+  if (!ParseFlushMode(ctx, &async)) return;
+  ctx.server().Flush(ctx.db_index(), async);
   ctx.reply().Ok();
 }
 
 // FLUSHALL [ASYNC | SYNC]
 void FlushallCommand(CommandContext& ctx) {
-  if (!ParseFlushMode(ctx)) return;
-  ctx.server().Flush(-1);
+  bool async;
+  if (!ParseFlushMode(ctx, &async)) return;
+  ctx.server().Flush(-1, async);
   ctx.reply().Ok();
 }
 
