@@ -233,19 +233,19 @@ void BitOp(Op op, const std::vector<std::string_view>& srcs, std::string* dst) {
       break;
     case Op::kAnd:
       // Past the shortest source some input is an implicit zero, so the result stays zero there.
-      std::memcpy(d, first, min_len);
+      if (min_len > 0) std::memcpy(d, first, min_len);  // a missing key is a null, empty view
       for (size_t k = 1; k < srcs.size(); ++k) {
         CombineInto(d, Bytes(srcs[k]), min_len, [](auto x, auto y) { return x & y; });
       }
       break;
     case Op::kOr:
-      std::memcpy(d, first, srcs[0].size());
+      if (!srcs[0].empty()) std::memcpy(d, first, srcs[0].size());
       for (size_t k = 1; k < srcs.size(); ++k) {
         CombineInto(d, Bytes(srcs[k]), srcs[k].size(), [](auto x, auto y) { return x | y; });
       }
       break;
     case Op::kXor:
-      std::memcpy(d, first, srcs[0].size());
+      if (!srcs[0].empty()) std::memcpy(d, first, srcs[0].size());
       for (size_t k = 1; k < srcs.size(); ++k) {
         CombineInto(d, Bytes(srcs[k]), srcs[k].size(), [](auto x, auto y) { return x ^ y; });
       }

@@ -183,6 +183,17 @@ TEST(BitopsTest, BitOpExamples) {
   EXPECT_EQ(dst, std::string(8, '\0'));
 }
 
+// A missing source key is an empty view whose data() is null; every operation must accept it
+// as the first source (the sanitizer build flags memcpy from null).
+TEST(BitopsTest, BitOpWithNullEmptyFirstSource) {
+  std::string dst;
+  for (Op op : {Op::kAnd, Op::kOr, Op::kXor}) {
+    BitOp(op, {std::string_view(), std::string_view("\xff\x0f", 2)}, &dst);
+    EXPECT_EQ(dst.size(), 2u);
+    EXPECT_EQ(dst, op == Op::kAnd ? std::string(2, '\0') : std::string("\xff\x0f", 2));
+  }
+}
+
 TEST(BitopsTest, BitOpMatchesBytewiseReference) {  // Property check.
   const uint64_t seed = RandomSeed();
   std::mt19937_64 rng(seed);

@@ -136,7 +136,9 @@ size_t Database::ActiveExpire(int64_t now_ms, int64_t deadline_us, int keys_per_
   if (out_of_time != nullptr) *out_of_time = false;
   if (expiry_suspended_) return 0;
   size_t expired_total = 0;
-  int64_t ttl_sum = 0, ttl_samples = 0;
+  // TTLs may be close to INT64_MAX (EXPIREAT far in the future): sum them as doubles.
+  double ttl_sum = 0;
+  int64_t ttl_samples = 0;
   while (!expiring_.empty()) {
     int sampled = 0, expired = 0;
     for (int i = 0; i < keys_per_loop && !expiring_.empty(); ++i) {
@@ -147,7 +149,7 @@ size_t Database::ActiveExpire(int64_t now_ms, int64_t deadline_us, int keys_per_
         ExpireNow(e);
         ++expired;
       } else {
-        ttl_sum += ttl;
+        ttl_sum += static_cast<double>(ttl);
         ++ttl_samples;
       }
     }
@@ -160,7 +162,7 @@ size_t Database::ActiveExpire(int64_t now_ms, int64_t deadline_us, int keys_per_
   }
   if (ttl_samples > 0) {
     // Running average weighted like Redis's: mostly the history, a little the new sample.
-    int64_t sample_avg = ttl_sum / ttl_samples;
+    auto sample_avg = static_cast<int64_t>(ttl_sum / static_cast<double>(ttl_samples));
     avg_ttl_ms_ = avg_ttl_ms_ == 0 ? sample_avg : (avg_ttl_ms_ / 50) * 49 + sample_avg / 50;
   }
   if (expiring_.empty()) avg_ttl_ms_ = 0;

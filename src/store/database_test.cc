@@ -155,3 +155,22 @@ TEST(DatabaseTest, ClearAsyncReturnsMemoryInBackground) {
 
 }  // namespace
 }  // namespace memkeydb
+
+namespace memkeydb {
+namespace {
+
+// TTLs near the largest representable time must not overflow the running TTL average.
+TEST(DatabaseTest, ActiveExpireWithHugeTtls) {
+  Database db(0);
+  int64_t now = NowMs();
+  for (int i = 0; i < 100; ++i) {
+    Entry* e = db.Add("k" + std::to_string(i));
+    db.SetExpire(&e, INT64_MAX - i);
+  }
+  EXPECT_EQ(db.ActiveExpire(now, MonotonicUs() + 100000, 20, 10), 0u);
+  EXPECT_GT(db.avg_ttl_ms(), INT64_MAX / 2);
+  EXPECT_EQ(db.size(), 100u);
+}
+
+}  // namespace
+}  // namespace memkeydb
