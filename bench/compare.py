@@ -57,11 +57,12 @@ def info_field(server, field):
     raise KeyError(field)
 
 
-def load_strings(port, n, value_size, batch=10000):
+def load_strings(port, n, value_size, batch=10000, first=0):
+    """SETs keys key:<12 digits> numbered first..first+n-1 with values of value_size bytes."""
     value = b"v" * value_size
     s = socket.create_connection(("127.0.0.1", port))
-    for start in range(0, n, batch):
-        count = min(batch, n - start)
+    for start in range(first, first + n, batch):
+        count = min(batch, first + n - start)
         buf = io.BytesIO()
         for i in range(start, start + count):
             key = b"key:%012d" % i

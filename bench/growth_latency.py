@@ -11,7 +11,6 @@ from a second connection between batches.
 
 import argparse
 import os
-import socket
 import sys
 import time
 
@@ -19,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 from helpers.servers import start_memkeydb, start_redis  # noqa: E402
 from helpers.resp import to_py  # noqa: E402
+from compare import load_strings  # noqa: E402
 
 
 def run(factory, keys, batch):
@@ -28,7 +28,7 @@ def run(factory, keys, batch):
         worst_ping = 0.0
         start = time.time()
         for first in range(0, keys, batch):
-            load_strings_range(srv.port, first, min(batch, keys - first))
+            load_strings(srv.port, min(batch, keys - first), 100, batch=batch, first=first)
             t = time.perf_counter()
             probe.execute("PING")
             worst_ping = max(worst_ping, time.perf_counter() - t)
@@ -36,21 +36,6 @@ def run(factory, keys, batch):
         latest = to_py(probe.execute("LATENCY", "LATEST"))
         events = {(e[0].decode() if isinstance(e[0], bytes) else e[0]): e[3] for e in latest}
         return elapsed, worst_ping * 1000, events
-
-
-def load_strings_range(port, first, count):
-    value = b"v" * 100
-    s = socket.create_connection(("127.0.0.1", port))
-    buf = b"".join(b"*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$100\r\n%s\r\n" % (i, value)
-                   for i in range(first, first + count))
-    s.sendall(buf)
-    need, got = count * 5, 0
-    while got < need:
-        chunk = s.recv(1 << 20)
-        if not chunk:
-            raise RuntimeError("connection closed while loading")
-        got += len(chunk)
-    s.close()
 
 
 def main():

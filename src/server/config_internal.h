@@ -66,6 +66,9 @@ bool StrtollWhole(const std::string& s, long long* out);
 bool IsBaseName(std::string_view path);
 
 std::string ErrnoText(int err);
+// Appends everything readable from `fd` to *out (retrying EINTR). Returns 0, or the errno of
+// the failed read.
+int ReadAll(int fd, std::string* out);
 
 // ---------------------------------------------------------------------------------------------
 // Value syntaxes (config_values.cc)

@@ -35,33 +35,19 @@ Status ReadWholeFile(const std::string& path, std::string* out) {
                            "': " + ErrnoText(errno));
   }
   out->clear();
-  char buf[16384];
-  while (true) {
-    ssize_t n = read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      close(fd);
-      return Status::IoError("Fatal error, can't read config file '" + path +
-                             "': " + ErrnoText(err));
-    }
-    if (n == 0) break;
-    out->append(buf, static_cast<size_t>(n));
-  }
+  int err = ReadAll(fd, out);
   close(fd);
+  if (err != 0) {
+    return Status::IoError("Fatal error, can't read config file '" + path +
+                           "': " + ErrnoText(err));
+  }
   return Status::Ok();
 }
 
 Status ReadStdin(std::string* out) {
-  char buf[16384];
-  while (true) {
-    ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      return Status::IoError("Fatal error, can't read config from stdin: " + ErrnoText(errno));
-    }
-    if (n == 0) break;
-    out->append(buf, static_cast<size_t>(n));
+  int err = ReadAll(STDIN_FILENO, out);
+  if (err != 0) {
+    return Status::IoError("Fatal error, can't read config from stdin: " + ErrnoText(err));
   }
   return Status::Ok();
 }

@@ -143,19 +143,9 @@ Status RewriteConfigFile(const Config& config) {
   if (fd < 0) {
     if (errno != ENOENT) return Status::IoError(ErrnoText(errno));
   } else {
-    char buf[16384];
-    while (true) {
-      ssize_t n = read(fd, buf, sizeof(buf));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        int err = errno;
-        close(fd);
-        return Status::IoError(ErrnoText(err));
-      }
-      if (n == 0) break;
-      old_text.append(buf, static_cast<size_t>(n));
-    }
+    int err = ReadAll(fd, &old_text);
     close(fd);
+    if (err != 0) return Status::IoError(ErrnoText(err));
   }
 
   RewriteState state(old_text);

@@ -1,6 +1,8 @@
 // The configuration's text helpers and value syntaxes: line trimming and splitting, Redis's
 // memory values, numeric and enum options' parsing and printing, and config-file quoting.
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -247,6 +249,17 @@ const char* CanonicalEnumName(const EnumSpec& spec, std::string_view text) {
     }
   }
   return nullptr;
+}
+
+int ReadAll(int fd, std::string* out) {
+  char buf[16384];
+  while (true) {
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return 0;
+    out->append(buf, static_cast<size_t>(n));
+  }
 }
 
 }  // namespace memkeydb
