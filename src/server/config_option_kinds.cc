@@ -25,6 +25,25 @@ void SetDefault(OptionDef* def, const std::string& ignored_default) {
   def->option.default_value = def->ignored ? ignored_default : def->option.get(Config());
 }
 
+// A string-valued option reads from its Config field, or, when ignored, from ExtraValues().
+void BindStringGetter(OptionDef* def, const std::string& name, const std::string& def_text,
+                      Field<std::string> field) {
+  if (field != nullptr) {
+    def->option.get = [field](const Config& c) { return c.*field; };
+  } else {
+    def->ignored = true;
+    def->option.get = [name, def_text](const Config&) { return ExtraGet(name, def_text); };
+  }
+}
+
+void StoreString(Config& c, Field<std::string> field, const std::string& name, std::string value) {
+  if (field != nullptr) {
+    c.*field = std::move(value);
+  } else {
+    ExtraValues()[name] = std::move(value);
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -130,21 +149,12 @@ OptionDef EnumOption(const char* name, std::initializer_list<const char*> aliase
   OptionDef def = MakeDef(name, aliases, flags);
   std::string n = name;
   std::string def_text = ignored_default;
-  if (field != nullptr) {
-    def.option.get = [field](const Config& c) { return c.*field; };
-  } else {
-    def.ignored = true;
-    def.option.get = [n, def_text](const Config&) { return ExtraGet(n, def_text); };
-  }
+  BindStringGetter(&def, n, def_text, field);
   def.option.set = [n, spec, field](Config& c, const Args& args) -> std::string {
     if (args.size() != 1) return "wrong number of arguments";
     const char* canonical = CanonicalEnumName(spec, args[0]);
     if (canonical == nullptr) return EnumError(spec);
-    if (field != nullptr) {
-      c.*field = canonical;
-    } else {
-      ExtraValues()[n] = canonical;
-    }
+    StoreString(c, field, n, canonical);
     return "";
   };
   SetDefault(&def, def_text);
@@ -156,23 +166,14 @@ OptionDef StringOption(const char* name, std::initializer_list<const char*> alia
   OptionDef def = MakeDef(name, aliases, flags);
   std::string n = name;
   std::string def_text = ignored_default;
-  if (field != nullptr) {
-    def.option.get = [field](const Config& c) { return c.*field; };
-  } else {
-    def.ignored = true;
-    def.option.get = [n, def_text](const Config&) { return ExtraGet(n, def_text); };
-  }
+  BindStringGetter(&def, n, def_text, field);
   def.option.set = [n, field, validate](Config& c, const Args& args) -> std::string {
     if (args.size() != 1) return "wrong number of arguments";
     if (validate != nullptr) {
       std::string err = validate(args[0]);
       if (!err.empty()) return err;
     }
-    if (field != nullptr) {
-      c.*field = args[0];
-    } else {
-      ExtraValues()[n] = args[0];
-    }
+    StoreString(c, field, n, args[0]);
     return "";
   };
   SetDefault(&def, def_text);
