@@ -14,12 +14,7 @@ Database& CommandContext::db() { return server_->db(client_->db_index); }
 
 void CommandContext::Error(std::string_view msg) {
   failed_ = true;
-  size_t sp = msg.find(' ');
-  std::string code(msg.substr(0, sp == std::string_view::npos ? msg.size() : sp));
-  ServerStats& st = server_->stats();
-  ++st.total_error_replies;
-  // Redis keeps at most 128 distinct error codes in errorstats.
-  if (st.error_counts.count(code) || st.error_counts.size() < 128) ++st.error_counts[code];
+  server_->stats().CountError(msg);
   client_->reply().Error(msg);
 }
 

@@ -117,6 +117,14 @@ std::string QuoteForMonitor(std::string_view s) {
 
 }  // namespace
 
+void ServerStats::CountError(std::string_view msg) {
+  size_t sp = msg.find(' ');
+  std::string code(msg.substr(0, sp == std::string_view::npos ? msg.size() : sp));
+  ++total_error_replies;
+  // Redis keeps at most 128 distinct error codes in errorstats.
+  if (error_counts.count(code) || error_counts.size() < 128) ++error_counts[code];
+}
+
 // A listening socket registered with the loop.
 class Server::Listener : public IoHandler {
  public:
@@ -188,7 +196,7 @@ bool Server::Start() {
   }
   for (auto& l : listeners_) loop_.Watch(l->fd(), true, false, l.get());
   loop_.set_before_sleep([this] { BeforeSleep(); });
-  loop_.set_cron(static_cast<int>(1000 / std::clamp<int64_t>(config_.hz, 1, 500)),
+  loop_.set_cron(static_cast<int>(1000 / effective_hz()),
                  [this] { Cron(); });
   return true;
 }
@@ -352,10 +360,7 @@ void Server::Reject(Client* c, Command* cmd, std::string_view msg_in) {
   } else if (c->has(kClientMulti)) {
     c->flags |= kClientDirtyExec;
   }
-  size_t sp = msg.find(' ');
-  std::string code(msg.substr(0, sp == std::string_view::npos ? msg.size() : sp));
-  ++stats_.total_error_replies;
-  if (stats_.error_counts.count(code) || stats_.error_counts.size() < 128) ++stats_.error_counts[code];
+  stats_.CountError(msg);
   c->reply().Error(msg);
 }
 
@@ -723,7 +728,6 @@ void Server::Cron() {
     RequestShutdown();
     return;
   }
-  loop_.set_cron_period(static_cast<int>(1000 / std::clamp<int64_t>(config_.hz, 1, 500)));
 
   Database::set_access_clock(static_cast<uint32_t>(now / 1000));
   ops_rate_.Add(now, stats_.total_commands_processed);
@@ -736,7 +740,7 @@ void Server::Cron() {
   // when that is not enough, before-sleep adds 1 ms slices, so expiring many keys never blocks
   // clients for long.
   if (active_expire_enabled) {
-    int64_t budget_us = std::min<int64_t>(5000, 250000 / std::clamp<int64_t>(config_.hz, 1, 500));
+    int64_t budget_us = std::min<int64_t>(5000, 250000 / effective_hz());
     ActiveExpireCycle(budget_us);
   }
 

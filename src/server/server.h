@@ -6,12 +6,14 @@
 // REQUIRES: single-threaded use from the event loop's thread.
 #pragma once
 
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -44,6 +46,9 @@ struct ServerStats {
   uint64_t total_writes_processed = 0;
   uint64_t pubsub_messages = 0;
   std::map<std::string, uint64_t> error_counts;  // errorstats: by error code
+
+  // Counts an error reply under its code (the first word of `msg`), as INFO errorstats shows.
+  void CountError(std::string_view msg);
 };
 
 struct SlowlogEntry {
@@ -99,6 +104,10 @@ class Server : public KeyEvents {
   ServerStats& stats() { return stats_; }
   PubSub& pubsub() { return pubsub_; }
   EventLoop& loop() { return loop_; }
+  // The configured hz, clamped to 1..500 as Redis does: cron runs per second.
+  int64_t effective_hz() const { return std::clamp<int64_t>(config_.hz, 1, 500); }
+  // Applies a changed hz to the running loop (CONFIG SET hz).
+  void ApplyHz() { loop_.set_cron_period(static_cast<int>(1000 / effective_hz())); }
   int64_t dirty = 0;
   int64_t dirty_before_save = 0;
   int64_t last_save_s = 0;

@@ -111,7 +111,7 @@ std::string RaiseFileLimit(int64_t maxclients) {
 std::string ApplyOption(Server& server, const std::string& name) {
   Config& config = server.config();
   if (name == "hz") {
-    server.loop().set_cron_period(static_cast<int>(1000 / std::clamp<int64_t>(config.hz, 1, 500)));
+    server.ApplyHz();
   } else if (name == "loglevel") {
     LogLevel level = LogLevel::kNotice;
     if (config.loglevel == "debug") level = LogLevel::kDebug;
