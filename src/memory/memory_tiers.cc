@@ -3,6 +3,7 @@
 #include <memkind.h>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -103,13 +104,21 @@ void* MemoryTiers::AllocateZeroed(size_t size, Placement placement, Tier* tier) 
 
 void* MemoryTiers::AllocateOn(size_t size, Tier wanted, Tier* tier, bool zeroed) {
   if (wanted == Tier::kFar && far_kind_ != nullptr) {
-    if (void* p = RawAlloc(Tier::kFar, size, zeroed)) {
+    bool within_limit =
+        far_limit_ == 0 || used(Tier::kFar) + static_cast<int64_t>(size) <= far_limit_;
+    if (void* p = within_limit ? RawAlloc(Tier::kFar, size, zeroed) : nullptr) {
       *tier = Tier::kFar;
       Count(Tier::kFar, p, +1);
+      far_full_ = false;
       return p;
     }
-    if (fallbacks_++ == 0) {
-      MKDB_LOG(kWarning) << "Far memory exhausted: allocations fall back to DRAM";
+    ++fallbacks_;
+    if (!far_full_) {  // once per episode: until a far allocation succeeds again
+      far_full_ = true;
+      MKDB_LOG(kWarning) << "Far memory is full ("
+                         << (within_limit ? "the backend refused " : "maxmemory-pmem reached at ")
+                         << size << " bytes, " << used(Tier::kFar)
+                         << " bytes in use): allocations fall back to DRAM";
     }
   }
   void* p = RawAlloc(Tier::kDram, size, zeroed);
@@ -186,19 +195,81 @@ size_t MemoryTiers::UsableSize(const void* p, Tier tier) const {
                                     const_cast<void*>(p));
 }
 
-bool MemoryTiers::OpenFarKmem(int kmem_kind, const char** error) {
-  memkind_t kind = kmem_kind == 0   ? MEMKIND_DAX_KMEM
-                   : kmem_kind == 1 ? MEMKIND_DAX_KMEM_ALL
-                                    : MEMKIND_DAX_KMEM_PREFERRED;
-  if (memkind_check_available(kind) != MEMKIND_SUCCESS) {
-    *error =
-        "no far-memory NUMA node found (KMEM DAX). Expose PMem/CXL memory as a NUMA node, e.g. "
-        "`daxctl reconfigure-device --mode=system-ram dax0.0`, or name the node(s) with "
-        "MEMKIND_DAX_KMEM_NODES=<nodes>";
+const char* FarBackendName(FarBackend b) {
+  switch (b) {
+    case FarBackend::kNone: return "none";
+    case FarBackend::kKmemDax: return "kmem-dax";
+    case FarBackend::kFile: return "file";
+  }
+  return "none";
+}
+
+bool MemoryTiers::OpenFar(const FarTierSpec& spec, std::string* error) {
+  if (far_kind_ != nullptr) {
+    if (spec.backend == far_backend_) return true;
+    *error = std::string("the far tier is already open on the ") + FarBackendName(far_backend_) +
+             " backend";
     return false;
   }
+  memkind_t kind = nullptr;
+  switch (spec.backend) {
+    case FarBackend::kNone:
+      *error = "no far-memory backend is configured (pmem-backend none)";
+      return false;
+    case FarBackend::kKmemDax: {
+      // memkind reads the node list when a DAX KMEM kind is first used, which is below.
+      if (!spec.kmem_nodes.empty()) setenv("MEMKIND_DAX_KMEM_NODES", spec.kmem_nodes.c_str(), 1);
+      kind = spec.kmem_kind == 0   ? MEMKIND_DAX_KMEM
+             : spec.kmem_kind == 1 ? MEMKIND_DAX_KMEM_ALL
+                                   : MEMKIND_DAX_KMEM_PREFERRED;
+      if (memkind_check_available(kind) != MEMKIND_SUCCESS) {
+        *error =
+            "no far-memory NUMA node found (KMEM DAX backend). Expose PMem or CXL memory as a "
+            "CPU-less NUMA node (for PMem: `daxctl reconfigure-device --mode=system-ram dax0.0`), "
+            "or name the node(s) with pmem-kmem-nodes or MEMKIND_DAX_KMEM_NODES=<nodes>. On a "
+            "machine without far memory, MEMKIND_DAX_KMEM_NODES=0 runs the far tier on node 0's "
+            "DRAM (for testing)";
+        return false;
+      }
+      break;
+    }
+    case FarBackend::kFile: {
+      constexpr size_t kMinCapacity = 16u << 20;  // memkind's floor for a bounded pmem kind
+      if (spec.dir.empty()) {
+        *error = "the file backend needs a directory: set pmem-dir (an fsdax mount such as "
+                 "/mnt/pmem0, or any directory)";
+        return false;
+      }
+      if (spec.capacity != 0 && spec.capacity < kMinCapacity) {
+        *error = "pmem-capacity must be 0 (no limit) or at least 16mb for the file backend";
+        return false;
+      }
+      int rc = memkind_create_pmem(spec.dir.c_str(), spec.capacity, &kind);
+      if (rc != MEMKIND_SUCCESS) {
+        char msg[MEMKIND_ERROR_MESSAGE_SIZE];
+        memkind_error_message(rc, msg, sizeof(msg));
+        *error = "cannot create the far-memory file in pmem-dir '" + spec.dir + "': " + msg +
+                 " (the directory must exist and be writable)";
+        return false;
+      }
+      break;
+    }
+  }
   far_kind_ = kind;
+  far_backend_ = spec.backend;
+  far_spec_ = spec;
   return true;
+}
+
+TierAllocatorStats MemoryTiers::AllocatorStats(Tier t) const {
+  TierAllocatorStats s;
+  void* kind = t == Tier::kDram ? dram_kind_ : far_kind_;
+  if (kind == nullptr) return s;
+  memkind_update_cached_stats();
+  memkind_get_stat(Kind(kind), MEMKIND_STAT_TYPE_RESIDENT, &s.resident);
+  memkind_get_stat(Kind(kind), MEMKIND_STAT_TYPE_ACTIVE, &s.active);
+  memkind_get_stat(Kind(kind), MEMKIND_STAT_TYPE_ALLOCATED, &s.allocated);
+  return s;
 }
 
 }  // namespace memkeydb

@@ -7,9 +7,10 @@
 //    passes it back to Free/Reallocate/UsableSize. No tier detection on the hot path.
 //  * used(tier) is the exact sum of allocator usable sizes of live blocks on that tier: this is
 //    what INFO reports as used_memory_dram / used_memory_pmem, and their sum as used_memory.
-//  * Allocation never returns nullptr: when the far tier is exhausted the block falls back to
-//    DRAM (counted in fallbacks()); when DRAM is exhausted the process logs and aborts, as Redis
-//    does on OOM.
+//  * Allocation never returns nullptr: when the far tier is exhausted (memkind returns null, or
+//    its limit — maxmemory-pmem — is reached) the block falls back to DRAM (counted in
+//    fallbacks(), logged once per episode); when DRAM is exhausted the process logs and aborts,
+//    as Redis does on OOM. Refusing writes before a tier fills is the server's job (OOM reply).
 //  * REQUIRES: calls come from the main thread (counters are plain integers), except Free()
 //    inside a job given to RunInBackground(): there it counts into atomic "freed in the
 //    background" totals that used() subtracts. That is how FLUSHALL ASYNC destroys a whole
@@ -28,11 +29,40 @@
 #include <functional>
 #include <limits>
 #include <new>
+#include <string>
 
 #include "memory/placement_policy.h"
 #include "memory/tier.h"
 
 namespace memkeydb {
+
+// Where the far tier's memory comes from.
+enum class FarBackend : uint8_t {
+  kNone,     // no far tier: DRAM only
+  kKmemDax,  // far memory as CPU-less NUMA node(s) (PMem KMEM DAX, CXL): anonymous, private
+  kFile,     // a file in a directory (fsdax mount or any file system), mapped MAP_SHARED
+};
+const char* FarBackendName(FarBackend b);
+
+// How to open the far tier.
+struct FarTierSpec {
+  FarBackend backend = FarBackend::kNone;
+  // KMEM DAX: 0 the closest far node, 1 all far nodes, 2 preferred (may spill to DRAM nodes).
+  int kmem_kind = 0;
+  // KMEM DAX: far NUMA nodes to use ("1", "2-3"); empty lets memkind find them (libdaxctl, or
+  // the MEMKIND_DAX_KMEM_NODES environment variable).
+  std::string kmem_nodes;
+  // File: the directory for the backing file, and its maximum size (0: the file system's).
+  std::string dir;
+  size_t capacity = 0;
+};
+
+// Allocator statistics of one tier (memkind's per-kind jemalloc counters).
+struct TierAllocatorStats {
+  size_t resident = 0;
+  size_t active = 0;
+  size_t allocated = 0;
+};
 
 class MemoryTiers {
  public:
@@ -83,9 +113,23 @@ class MemoryTiers {
   // True once a far backend has been opened; until then everything is DRAM.
   bool far_available() const { return far_kind_ != nullptr; }
 
-  // Opens the far tier on memkind's DAX KMEM kinds (kmem_kind: 0 closest node, 1 all nodes,
-  // 2 preferred). Returns an explanation on failure.
-  bool OpenFarKmem(int kmem_kind, const char** error);
+  // Opens the far tier. On failure returns false with *error saying what is missing and how to
+  // provide it. A far tier stays open for the life of the process.
+  bool OpenFar(const FarTierSpec& spec, std::string* error);
+  FarBackend far_backend() const { return far_backend_; }
+  const FarTierSpec& far_spec() const { return far_spec_; }
+  // Whether a forked child sees a point-in-time copy of every tier (fork copy-on-write). False
+  // for the file backend: it maps MAP_SHARED, so the parent's later writes show in the child.
+  bool fork_snapshot_safe() const { return far_backend_ != FarBackend::kFile; }
+
+  // Upper bound on far-tier bytes (maxmemory-pmem); 0: none. Allocations past it fall back.
+  void set_far_limit(int64_t bytes) { far_limit_ = bytes; }
+  int64_t far_limit() const { return far_limit_; }
+  // True when the far tier refused an allocation since the last successful far allocation.
+  bool far_full() const { return far_full_; }
+
+  // memkind's allocator statistics for a tier (refreshed on each call; not for the hot path).
+  TierAllocatorStats AllocatorStats(Tier t) const;
 
  private:
   void Count(Tier t, void* p, int64_t sign);
@@ -95,6 +139,10 @@ class MemoryTiers {
 
   void* dram_kind_ = nullptr;  // memkind_t, kept opaque so memkind.h stays in memory_tiers.cc
   void* far_kind_ = nullptr;
+  FarBackend far_backend_ = FarBackend::kNone;
+  FarTierSpec far_spec_;
+  int64_t far_limit_ = 0;
+  bool far_full_ = false;
   int64_t used_[kNumTiers] = {0, 0};
   int64_t allocations_[kNumTiers] = {0, 0};
   int64_t peak_ = 0;

@@ -26,7 +26,7 @@ bool ParseAllocPolicy(std::string_view name, AllocPolicy* out) {
 void PlacementPolicy::SetMode(AllocPolicy mode, bool far_available) {
   mode_ = mode;
   far_enabled_ = far_available && mode != AllocPolicy::kOnlyDram;
-  if (mode == AllocPolicy::kOnlyPmem) threshold_ = 0;
+  if (mode == AllocPolicy::kOnlyPmem) boundary_ = Boundary::Threshold(0);
 }
 
 }  // namespace memkeydb

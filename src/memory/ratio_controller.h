@@ -1,8 +1,8 @@
 // RatioController: steers the placement boundary so that far / (dram + far) converges to the
 // target set by `dram-pmem-ratio`. Pure logic: it reads byte totals and returns a boundary; it
-// allocates nothing and is not yet wired into the server (see docs/tiered-memory.md).
+// allocates nothing. TierController runs it (see docs/tiered-memory.md).
 //
-// The boundary is one scalar knob k = c + p over size classes (four per power of two):
+// The boundary is one scalar knob k = c + p over size classes (size_class.h):
 //   an allocation whose class is above c goes far; one in class c goes far in a fraction
 //   (1 - p) of cases; smaller ones stay in DRAM.
 // Raising k sends less to far memory. A fractional boundary is what lets a workload whose
@@ -16,6 +16,8 @@
 
 #include <cstddef>
 #include <cstdint>
+
+#include "memory/placement_policy.h"
 
 namespace memkeydb {
 
@@ -32,23 +34,25 @@ class RatioController {
 
   explicit RatioController(const Options& options);
 
-  // One control period. Returns true if the boundary moved.
-  bool Step(int64_t dram_bytes, int64_t far_bytes);
+  // One control period. Returns true if the boundary moved. A period in which the totals
+  // changed by 100 bytes or less is skipped (the error cannot have changed) unless `force`:
+  // the rebalancer forces a step when it finished a pass with nothing left to move.
+  bool Step(int64_t dram_bytes, int64_t far_bytes, bool force = false);
 
-  // Placement under the current boundary: true if an allocation of `size` goes far. Calls for
-  // sizes in the boundary class alternate deterministically to give the fraction (1 - p).
-  bool PlaceFar(size_t size);
+  // The placement boundary for the current knob.
+  Boundary boundary() const;
 
   double knob() const { return k_; }
   void set_knob_for_testing(double k) { k_ = k; }
-  // The smallest size that can go far (reported as pmem_threshold).
-  size_t threshold() const;
+  // True if the last step wanted to move the knob past one of its bounds.
+  bool saturated() const { return saturated_; }
   double target_far_share() const { return target_; }
+  double last_error() const { return prev_error_; }
   double gain() const { return gain_; }
+  uint64_t steps() const { return steps_; }
   void set_target(int64_t dram_part, int64_t far_part);
-
-  // Size class of a size: four classes per power of two.
-  static double SizeClass(size_t size);
+  // New bounds (dynamic-threshold-min/-max); the knob is clamped into them.
+  void set_bounds(size_t min_threshold, size_t max_threshold);
 
  private:
   double target_;
@@ -58,7 +62,8 @@ class RatioController {
   double gain_;
   double prev_error_ = 0;
   int64_t last_total_ = -1;
-  double boundary_credit_ = 0;  // accumulates (1 - p) per boundary-class allocation
+  bool saturated_ = false;
+  uint64_t steps_ = 0;
 };
 
 }  // namespace memkeydb

@@ -1,5 +1,7 @@
 #include "memory/ratio_controller.h"
 
+#include "memory/size_class.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,6 +18,7 @@ namespace {
 // `period` allocations, as the server's cron would.
 struct Simulation {
   RatioController controller;
+  PlacementPolicy policy;
   std::mt19937_64 rng;
   struct Block {
     size_t size;
@@ -24,7 +27,10 @@ struct Simulation {
   std::vector<Block> live;
   int64_t dram = 0, far = 0;
 
-  Simulation(const RatioController::Options& o, uint64_t seed) : controller(o), rng(seed) {}
+  Simulation(const RatioController::Options& o, uint64_t seed) : controller(o), rng(seed) {
+    policy.SetMode(AllocPolicy::kRatio, /*far_available=*/true);
+    policy.set_boundary(controller.boundary());
+  }
 
   double far_share() const { return static_cast<double>(far) / static_cast<double>(dram + far); }
 
@@ -33,7 +39,7 @@ struct Simulation {
     std::uniform_real_distribution<double> u(0, 1);
     for (int i = 0; i < allocations; ++i) {
       size_t size = size_of(rng);
-      bool f = controller.PlaceFar(size);
+      bool f = policy.Place(Placement::kUserData, size) == Tier::kFar;
       live.push_back({size, f});
       (f ? far : dram) += static_cast<int64_t>(size);
       if (!live.empty() && u(rng) < delete_fraction) {
@@ -42,7 +48,7 @@ struct Simulation {
         live[j] = live.back();
         live.pop_back();
       }
-      if (i % period == 0) controller.Step(dram, far);
+      if (i % period == 0 && controller.Step(dram, far)) policy.set_boundary(controller.boundary());
     }
   }
 };
@@ -107,12 +113,45 @@ TEST(RatioControllerTest, BoundaryClassSplitsDeterministically) {
   o.initial_threshold = 100;
   RatioController c(o);
   // Knob 40% into 100's class: 60% of 100-byte allocations go far, deterministically.
-  c.set_knob_for_testing(RatioController::SizeClass(100) + 0.4);
+  c.set_knob_for_testing(SizeClass(100) + 0.4);
+  PlacementPolicy policy;
+  policy.SetMode(AllocPolicy::kRatio, true);
+  policy.set_boundary(c.boundary());
+  EXPECT_EQ(policy.threshold(), ClassStart(SizeClass(100)));
   int far = 0;
-  for (int i = 0; i < 1000; ++i) far += c.PlaceFar(100);
+  for (int i = 0; i < 1000; ++i) far += policy.Place(Placement::kUserData, 100) == Tier::kFar;
   EXPECT_NEAR(far / 1000.0, 0.6, 0.002);
-  EXPECT_TRUE(c.PlaceFar(100000));
-  EXPECT_FALSE(c.PlaceFar(10));
+  EXPECT_EQ(policy.Place(Placement::kUserData, 100000), Tier::kFar);
+  EXPECT_EQ(policy.Place(Placement::kUserData, 10), Tier::kDram);
+  EXPECT_EQ(policy.Place(Placement::kMetadata, 100000), Tier::kDram);
+}
+
+TEST(RatioControllerTest, WholeClassBoundaries) {
+  RatioController c{RatioController::Options{}};
+  c.set_knob_for_testing(SizeClass(100));  // p = 0: all of the class goes far
+  EXPECT_EQ(c.boundary(), Boundary::Threshold(ClassStart(SizeClass(100))));
+  c.set_knob_for_testing(SizeClass(100) + 0.99999999);  // p ~ 1: none of it
+  EXPECT_EQ(c.boundary(), Boundary::Threshold(ClassStart(SizeClass(100) + 1)));
+}
+
+TEST(RatioControllerTest, ForcedStepMovesWithoutNewAllocations) {
+  RatioController c{RatioController::Options{}};
+  c.Step(500000, 500000);
+  double k = c.knob();
+  EXPECT_FALSE(c.Step(500000, 500000));  // totals unchanged: skipped
+  EXPECT_EQ(c.knob(), k);
+  EXPECT_TRUE(c.Step(500000, 500000, /*force=*/true));
+  EXPECT_LT(c.knob(), k);  // more far wanted: the boundary comes down
+}
+
+TEST(RatioControllerTest, ReportsSaturationAtTheBounds) {
+  RatioController::Options o;
+  o.initial_threshold = o.min_threshold;
+  RatioController c(o);
+  c.Step(1000000, 0);  // wants more far, but the boundary is already at its minimum
+  EXPECT_TRUE(c.saturated());
+  c.Step(0, 2000000);  // wants less far: moves, no longer saturated
+  EXPECT_FALSE(c.saturated());
 }
 
 }  // namespace

@@ -59,8 +59,10 @@ bool SetUpTiers(const Config& config) {
   AllocPolicy policy;
   if (!ParseAllocPolicy(config.memory_alloc_policy, &policy)) policy = AllocPolicy::kOnlyDram;
   if (policy != AllocPolicy::kOnlyDram) {
-    const char* error = nullptr;
-    if (!tiers.OpenFarKmem(0, &error)) {
+    std::string error;
+    FarTierSpec spec;
+    spec.backend = FarBackend::kKmemDax;
+    if (!tiers.OpenFar(spec, &error)) {
       MKDB_LOG(kWarning) << "memory-alloc-policy " << config.memory_alloc_policy
                          << " needs a far-memory tier, but " << error;
       return false;
