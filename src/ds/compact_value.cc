@@ -8,6 +8,7 @@ namespace memkeydb {
 namespace {
 ObjectDeleter g_object_deleter = nullptr;
 ObjectSizer g_object_sizer = nullptr;
+ObjectRebalancer g_object_rebalancer = nullptr;
 
 // Capacity to reserve when a string grows to `len` by modification: doubling below 1 MiB, then
 // 1 MiB steps, so appends are amortised O(1) without doubling huge strings.
@@ -19,6 +20,7 @@ size_t GrowthCapacity(size_t len) {
 
 void SetObjectDeleter(ObjectDeleter deleter) { g_object_deleter = deleter; }
 void SetObjectSizer(ObjectSizer sizer) { g_object_sizer = sizer; }
+void SetObjectRebalancer(ObjectRebalancer rebalancer) { g_object_rebalancer = rebalancer; }
 
 const char* TypeName(ValueType t) {
   switch (t) {
@@ -180,10 +182,31 @@ void CompactValue::SetObject(ValueType type, void* object) {
 }
 
 size_t CompactValue::ExternalBytes() const {
+  size_t bytes[kNumTiers] = {0, 0};
+  ExternalBytesByTier(bytes);
+  return bytes[0] + bytes[1];
+}
+
+void CompactValue::ExternalBytesByTier(size_t bytes[kNumTiers]) const {
   switch (form()) {
-    case kBlob: return MemoryTiers::Get().UsableSize(LoadPtr(), tier());
-    case kObject: return g_object_sizer ? g_object_sizer(type(), LoadPtr()) : 0;
-    default: return 0;
+    case kBlob:
+      bytes[static_cast<int>(tier())] += MemoryTiers::Get().UsableSize(LoadPtr(), tier());
+      break;
+    case kObject:
+      if (g_object_sizer) g_object_sizer(type(), LoadPtr(), bytes);
+      break;
+    default: break;
+  }
+}
+
+void CompactValue::Rebalance(const MoveRule& rule, MoveStats* stats) {
+  if (form() == kBlob) {
+    Tier t = tier();
+    void* p = MemoryTiers::Get().MoveBlock(LoadPtr(), BlobLength(), rule, &t, stats);
+    StorePtr(p);
+    set_tag(kBlob, t == Tier::kFar, string_encoding());
+  } else if (form() == kObject && g_object_rebalancer != nullptr) {
+    g_object_rebalancer(type(), LoadPtr(), rule, stats);
   }
 }
 

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "memory/move_rule.h"
 #include "memory/tier.h"
 
 namespace memkeydb {
@@ -89,8 +90,12 @@ class CompactValue {
 
   // --- placement ---
   bool on_far_tier() const { return (tag() & kFarBit) != 0; }
-  // Bytes this value holds outside its 16-byte slot, by tier (for MEMORY USAGE and tests).
+  // Bytes this value holds outside its 16-byte slot (for MEMORY USAGE and tests).
   size_t ExternalBytes() const;
+  // The same, split by tier: adds to bytes[Tier].
+  void ExternalBytesByTier(size_t bytes[kNumTiers]) const;
+  // Moves the user data this value owns to the tier `rule` names for it (the rebalancer).
+  void Rebalance(const MoveRule& rule, MoveStats* stats);
 
  private:
   enum Form : uint8_t { kEmpty = 0, kInline = 1, kInt = 2, kBlob = 3, kObject = 4 };
@@ -123,8 +128,12 @@ static_assert(sizeof(CompactValue) == 16);
 // Frees a collection object; installed by the store layer, which knows the collection types.
 using ObjectDeleter = void (*)(ValueType type, void* object);
 void SetObjectDeleter(ObjectDeleter deleter);
-// Bytes a collection object holds; installed by the store layer.
-using ObjectSizer = size_t (*)(ValueType type, const void* object);
+// Bytes a collection object holds, by tier (adds to bytes[Tier]); installed by the store layer.
+using ObjectSizer = void (*)(ValueType type, const void* object, size_t bytes[kNumTiers]);
 void SetObjectSizer(ObjectSizer sizer);
+// Moves the user data a collection object owns by a rule; installed by the store layer.
+using ObjectRebalancer = void (*)(ValueType type, void* object, const MoveRule& rule,
+                                  MoveStats* stats);
+void SetObjectRebalancer(ObjectRebalancer rebalancer);
 
 }  // namespace memkeydb

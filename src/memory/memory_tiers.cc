@@ -154,6 +154,32 @@ void* MemoryTiers::Reallocate(void* p, size_t new_size, Placement placement, Tie
   return q;
 }
 
+void* MemoryTiers::MoveBlock(void* p, size_t length, const MoveRule& rule, Tier* tier,
+                             MoveStats* stats) {
+  std::optional<Tier> to = rule.Destination(*tier, length);
+  if (!to || (*to == Tier::kFar && far_kind_ == nullptr)) return p;
+  size_t capacity = UsableSize(p, *tier);  // keep the slack: an appended string stays amortised
+  Tier got;
+  void* q = AllocateOn(capacity, *to, &got);
+  if (got != *to) {  // the far tier is full: leave the block where it is
+    Free(q, got);
+    ++stats->failed;
+    return p;
+  }
+  memcpy(q, p, length);
+  Free(p, *tier);
+  *tier = got;
+  uint64_t moved = UsableSize(q, got);
+  if (got == Tier::kFar) {
+    ++stats->blocks_to_far;
+    stats->bytes_to_far += moved;
+  } else {
+    ++stats->blocks_to_dram;
+    stats->bytes_to_dram += moved;
+  }
+  return q;
+}
+
 MemoryTiers::Reclaimer& MemoryTiers::reclaimer() {
   if (reclaimer_ == nullptr) reclaimer_ = new Reclaimer();
   return *reclaimer_;

@@ -31,6 +31,7 @@
 #include <new>
 #include <string>
 
+#include "memory/move_rule.h"
 #include "memory/placement_policy.h"
 #include "memory/tier.h"
 
@@ -79,6 +80,11 @@ class MemoryTiers {
   // Allocate on a tier chosen by the caller (the rebalancer moving a block). Falls back like
   // Allocate; *tier is the tier actually used.
   void* AllocateOn(size_t size, Tier wanted, Tier* tier);
+  // Moves a block of user data to the tier `rule` names for it, if any: copies its first
+  // `length` bytes into a block of the same capacity there and frees the old one. Returns the
+  // block to keep (the old one if nothing moved, or the destination was full) and updates
+  // *tier and *stats. The caller swaps its pointer; nothing else may point into the block.
+  void* MoveBlock(void* p, size_t length, const MoveRule& rule, Tier* tier, MoveStats* stats);
   // Grows or shrinks a block. The result may be on another tier than `*tier` if the new size
   // crosses the threshold; *tier is updated. Contents up to min(old, new) size are kept.
   void* Reallocate(void* p, size_t new_size, Placement placement, Tier* tier);

@@ -27,6 +27,10 @@ bool EventLoop::Watch(int fd, bool readable, bool writable, IoHandler* handler) 
 
 void EventLoop::Unwatch(int fd) { epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); }
 
+void EventLoop::AddTimer(int64_t first_delay_us, std::function<int64_t()> fn) {
+  timers_.push_back({MonotonicUs() + first_delay_us, std::move(fn)});
+}
+
 void EventLoop::Run() {
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];
@@ -37,7 +41,9 @@ void EventLoop::Run() {
     int64_t now = MonotonicUs();
     int timeout_ms = 0;
     if (!immediate_) {
-      int64_t wait_us = next_cron_us_ - now;
+      int64_t next_us = next_cron_us_;
+      for (const Timer& t : timers_) next_us = t.next_us < next_us ? t.next_us : next_us;
+      int64_t wait_us = next_us - now;
       timeout_ms = wait_us <= 0 ? 0 : static_cast<int>((wait_us + 999) / 1000);
     }
     immediate_ = false;
@@ -52,6 +58,10 @@ void EventLoop::Run() {
     if (now >= next_cron_us_) {
       if (cron_) cron_();
       next_cron_us_ = now + cron_period_ms_ * 1000;
+    }
+    for (Timer& t : timers_) {
+      if (now < t.next_us) continue;
+      t.next_us = MonotonicUs() + t.fn();
     }
   }
 }

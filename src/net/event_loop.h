@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 namespace memkeydb {
 
@@ -36,6 +37,10 @@ class EventLoop {
     cron_ = std::move(fn);
   }
   void set_cron_period(int period_ms) { cron_period_ms_ = period_ms; }
+  // A timer that sets its own pace: `fn` runs after `first_delay_us`, and returns the delay in
+  // microseconds until its next run (the tier controller runs every few ms while rebalancing,
+  // every memory-ratio-check-period otherwise).
+  void AddTimer(int64_t first_delay_us, std::function<int64_t()> fn);
 
   void Run();
   void Stop() { stop_ = true; }
@@ -50,6 +55,11 @@ class EventLoop {
   int64_t next_cron_us_ = 0;
   std::function<void()> before_sleep_;
   std::function<void()> cron_;
+  struct Timer {
+    int64_t next_us;
+    std::function<int64_t()> fn;
+  };
+  std::vector<Timer> timers_;
 };
 
 }  // namespace memkeydb

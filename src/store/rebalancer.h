@@ -1,0 +1,58 @@
+// Rebalancer: moves existing values between the tiers, a slice at a time, so that what is
+// already stored follows the placement boundary (see docs/tiered-memory.md).
+//
+// Steering new allocations cannot fix what is already placed: deletes, overwrites, values
+// whose size changed, or a target changed at run time leave the ratio wrong. The rebalancer
+// walks every database with the SCAN cursor (which visits each key present for the whole walk
+// at least once, even while the table resizes) and applies a MoveRule to each value; a value
+// owns its blocks, so it swaps its own pointers and no reference is left dangling. It runs
+// between commands, never inside one.
+//
+// REQUIRES: main thread; no forked child relies on the pages it frees (persistence must pause
+// it while a child runs, to keep copy-on-write small).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "memory/move_rule.h"
+#include "store/database.h"
+
+namespace memkeydb {
+
+class Rebalancer {
+ public:
+  // Walks the keyspace until `deadline_us` (MonotonicUs) passes, applying `rule`. Every few
+  // dozen keys it calls `refresh`, which may change the rule and returns false to stop (the
+  // target was reached).
+  void RunSlice(const std::vector<std::unique_ptr<Database>>& dbs, MoveRule rule,
+                int64_t deadline_us, const std::function<bool(MoveRule*)>& refresh);
+
+  // True once, after a whole walk that moved nothing under an unchanged rule: the rule has no
+  // candidates left (the boundary itself has to move, or the stored data already follows it).
+  bool TakeEmptyPass();
+  // Starts the next walk from the first database (after a configuration change).
+  void Restart();
+
+  const MoveStats& moved() const { return total_; }
+  uint64_t passes() const { return passes_; }
+  uint64_t slices() const { return slices_; }
+  int64_t busy_us() const { return busy_us_; }
+  bool in_pass() const { return db_ != 0 || cursor_ != 0; }
+
+ private:
+  size_t db_ = 0;
+  uint64_t cursor_ = 0;
+  MoveRule pass_rule_;
+  uint64_t pass_blocks_ = 0;  // moved during the current walk
+  bool pass_rule_changed_ = false;
+  bool empty_pass_ = false;
+  MoveStats total_;
+  uint64_t passes_ = 0;
+  uint64_t slices_ = 0;
+  int64_t busy_us_ = 0;
+};
+
+}  // namespace memkeydb
