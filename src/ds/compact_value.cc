@@ -199,14 +199,14 @@ void CompactValue::ExternalBytesByTier(size_t bytes[kNumTiers]) const {
   }
 }
 
-void CompactValue::Rebalance(const MoveRule& rule, MoveStats* stats) {
+void CompactValue::Rebalance(const MoveRule& rule, MoveStats* stats, TierCensus* census) {
   if (form() == kBlob) {
     Tier t = tier();
-    void* p = MemoryTiers::Get().MoveBlock(LoadPtr(), BlobLength(), rule, &t, stats);
+    void* p = MemoryTiers::Get().MoveBlock(LoadPtr(), BlobLength(), rule, &t, stats, census);
     StorePtr(p);
     set_tag(kBlob, t == Tier::kFar, string_encoding());
   } else if (form() == kObject && g_object_rebalancer != nullptr) {
-    g_object_rebalancer(type(), LoadPtr(), rule, stats);
+    g_object_rebalancer(type(), LoadPtr(), rule, stats, census);
   }
 }
 

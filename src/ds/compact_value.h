@@ -94,8 +94,9 @@ class CompactValue {
   size_t ExternalBytes() const;
   // The same, split by tier: adds to bytes[Tier].
   void ExternalBytesByTier(size_t bytes[kNumTiers]) const;
-  // Moves the user data this value owns to the tier `rule` names for it (the rebalancer).
-  void Rebalance(const MoveRule& rule, MoveStats* stats);
+  // Moves the user data this value owns to the tier `rule` names for it (the rebalancer), and
+  // counts it, where it ends up, in *census (if not null).
+  void Rebalance(const MoveRule& rule, MoveStats* stats, TierCensus* census);
 
  private:
   enum Form : uint8_t { kEmpty = 0, kInline = 1, kInt = 2, kBlob = 3, kObject = 4 };
@@ -133,7 +134,7 @@ using ObjectSizer = void (*)(ValueType type, const void* object, size_t bytes[kN
 void SetObjectSizer(ObjectSizer sizer);
 // Moves the user data a collection object owns by a rule; installed by the store layer.
 using ObjectRebalancer = void (*)(ValueType type, void* object, const MoveRule& rule,
-                                  MoveStats* stats);
+                                  MoveStats* stats, TierCensus* census);
 void SetObjectRebalancer(ObjectRebalancer rebalancer);
 
 }  // namespace memkeydb

@@ -116,7 +116,7 @@ void* MemoryTiers::AllocateOn(size_t size, Tier wanted, Tier* tier, bool zeroed)
     if (!far_full_) {  // once per episode: until a far allocation succeeds again
       far_full_ = true;
       MKDB_LOG(kWarning) << "Far memory is full ("
-                         << (within_limit ? "the backend refused " : "maxmemory-pmem reached at ")
+                         << (within_limit ? "the backend refused " : "pmem-maxmemory reached at ")
                          << size << " bytes, " << used(Tier::kFar)
                          << " bytes in use): allocations fall back to DRAM";
     }
@@ -155,21 +155,26 @@ void* MemoryTiers::Reallocate(void* p, size_t new_size, Placement placement, Tie
 }
 
 void* MemoryTiers::MoveBlock(void* p, size_t length, const MoveRule& rule, Tier* tier,
-                             MoveStats* stats) {
+                             MoveStats* stats, TierCensus* census) {
   std::optional<Tier> to = rule.Destination(*tier, length);
-  if (!to || (*to == Tier::kFar && far_kind_ == nullptr)) return p;
-  size_t capacity = UsableSize(p, *tier);  // keep the slack: an appended string stays amortised
+  size_t capacity = UsableSize(p, *tier);  // kept on a move: an appended string stays amortised
+  if (!to || (*to == Tier::kFar && far_kind_ == nullptr)) {
+    if (census) census->Add(*tier, length, capacity);
+    return p;
+  }
   Tier got;
   void* q = AllocateOn(capacity, *to, &got);
   if (got != *to) {  // the far tier is full: leave the block where it is
     Free(q, got);
     ++stats->failed;
+    if (census) census->Add(*tier, length, capacity);
     return p;
   }
   memcpy(q, p, length);
   Free(p, *tier);
   *tier = got;
   uint64_t moved = UsableSize(q, got);
+  if (census) census->Add(got, length, moved);
   if (got == Tier::kFar) {
     ++stats->blocks_to_far;
     stats->bytes_to_far += moved;

@@ -8,7 +8,7 @@
 //  * used(tier) is the exact sum of allocator usable sizes of live blocks on that tier: this is
 //    what INFO reports as used_memory_dram / used_memory_pmem, and their sum as used_memory.
 //  * Allocation never returns nullptr: when the far tier is exhausted (memkind returns null, or
-//    its limit — maxmemory-pmem — is reached) the block falls back to DRAM (counted in
+//    its limit — pmem-maxmemory — is reached) the block falls back to DRAM (counted in
 //    fallbacks(), logged once per episode); when DRAM is exhausted the process logs and aborts,
 //    as Redis does on OOM. Refusing writes before a tier fills is the server's job (OOM reply).
 //  * REQUIRES: calls come from the main thread (counters are plain integers), except Free()
@@ -83,8 +83,10 @@ class MemoryTiers {
   // Moves a block of user data to the tier `rule` names for it, if any: copies its first
   // `length` bytes into a block of the same capacity there and frees the old one. Returns the
   // block to keep (the old one if nothing moved, or the destination was full) and updates
-  // *tier and *stats. The caller swaps its pointer; nothing else may point into the block.
-  void* MoveBlock(void* p, size_t length, const MoveRule& rule, Tier* tier, MoveStats* stats);
+  // *tier and *stats, and counts the block where it ends up in *census (if not null). The
+  // caller swaps its pointer; nothing else may point into the block.
+  void* MoveBlock(void* p, size_t length, const MoveRule& rule, Tier* tier, MoveStats* stats,
+                  TierCensus* census);
   // Grows or shrinks a block. The result may be on another tier than `*tier` if the new size
   // crosses the threshold; *tier is updated. Contents up to min(old, new) size are kept.
   void* Reallocate(void* p, size_t new_size, Placement placement, Tier* tier);
@@ -128,7 +130,7 @@ class MemoryTiers {
   // for the file backend: it maps MAP_SHARED, so the parent's later writes show in the child.
   bool fork_snapshot_safe() const { return far_backend_ != FarBackend::kFile; }
 
-  // Upper bound on far-tier bytes (maxmemory-pmem); 0: none. Allocations past it fall back.
+  // Upper bound on far-tier bytes (pmem-maxmemory); 0: none. Allocations past it fall back.
   void set_far_limit(int64_t bytes) { far_limit_ = bytes; }
   int64_t far_limit() const { return far_limit_; }
   // True when the far tier refused an allocation since the last successful far allocation.

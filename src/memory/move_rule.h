@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "memory/size_class.h"
 #include "memory/tier.h"
 
 namespace memkeydb {
@@ -41,6 +42,24 @@ struct MoveStats {
     bytes_to_far += o.bytes_to_far;
     bytes_to_dram += o.bytes_to_dram;
     failed += o.failed;
+  }
+};
+
+// Bytes of user data by tier and size class, counted while the rebalancer walks the keyspace.
+// The ratio controller reads a whole walk's census to place the boundary where the stored data
+// splits at the target (tier_controller.h).
+struct TierCensus {
+  static constexpr int kClasses = SizeClass(SIZE_MAX) + 1;
+  uint64_t bytes[kNumTiers][kClasses] = {};
+
+  // `length`: the size the placement policy saw (the block's request); `usable`: its bytes.
+  void Add(Tier t, size_t length, size_t usable) {
+    bytes[static_cast<int>(t)][SizeClass(length)] += usable;
+  }
+  uint64_t total(Tier t) const {
+    uint64_t sum = 0;
+    for (uint64_t b : bytes[static_cast<int>(t)]) sum += b;
+    return sum;
   }
 };
 

@@ -36,6 +36,13 @@ void RatioController::set_bounds(size_t min_threshold, size_t max_threshold) {
   saturated_ = false;
 }
 
+void RatioController::set_knob(double k) {
+  k_ = std::clamp(k, k_min_, k_max_ + 1);
+  gain_ = kInitialGain;
+  prev_error_ = 0;
+  saturated_ = false;
+}
+
 bool RatioController::Step(int64_t dram_bytes, int64_t far_bytes, bool force) {
   int64_t total = dram_bytes + far_bytes;
   if (total <= 0) return false;

@@ -35,14 +35,15 @@ class RatioController {
   explicit RatioController(const Options& options);
 
   // One control period. Returns true if the boundary moved. A period in which the totals
-  // changed by 100 bytes or less is skipped (the error cannot have changed) unless `force`:
-  // the rebalancer forces a step when it finished a pass with nothing left to move.
+  // changed by 100 bytes or less is skipped (the error cannot have changed) unless `force`.
   bool Step(int64_t dram_bytes, int64_t far_bytes, bool force = false);
 
   // The placement boundary for the current knob.
   Boundary boundary() const;
 
   double knob() const { return k_; }
+  // Places the knob directly (clamped to the bounds); the next steps start cautiously.
+  void set_knob(double k);
   void set_knob_for_testing(double k) { k_ = k; }
   // True if the last step wanted to move the knob past one of its bounds.
   bool saturated() const { return saturated_; }

@@ -1,5 +1,6 @@
 #include "memory/tier_controller.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace memkeydb {
@@ -33,9 +34,9 @@ void TierController::Configure(const TierSettings& s) {
     ratio_.reset();
     if (s.policy == AllocPolicy::kThreshold) policy.set_threshold(s.static_threshold);
   }
-  moving_ = false;
+  phase_ = Phase::kIdle;
   consistent_ = false;
-  stuck_ = false;
+  ++walk_generation_;
 }
 
 double TierController::current_far_share() const {
@@ -48,24 +49,18 @@ double TierController::target_far_share() const {
   return std::nan("");  // only ratio mode has a target
 }
 
-bool TierController::Step(bool force) {
-  if (!ratio_ || !tiers_->far_available()) return false;
-  if (!ratio_->Step(tiers_->used(Tier::kDram), tiers_->used(Tier::kFar), force)) return false;
+void TierController::SetKnob(double k) {
+  ratio_->set_knob(k);
   tiers_->policy().set_boundary(ratio_->boundary());
   ++boundary_changes_;
-  stuck_ = false;
-  return true;
 }
 
-void TierController::OnEmptyPass() {
-  if (!ratio_) {
-    consistent_ = true;
-    return;
-  }
-  if (!Step(/*force=*/true)) {
-    stuck_ = true;
-    moving_ = false;
-  }
+bool TierController::Step() {
+  if (!ratio_ || !tiers_->far_available() || phase_ == Phase::kMoving) return false;
+  if (!ratio_->Step(tiers_->used(Tier::kDram), tiers_->used(Tier::kFar))) return false;
+  tiers_->policy().set_boundary(ratio_->boundary());
+  ++boundary_changes_;
+  return true;
 }
 
 std::optional<MoveRule> TierController::WantMoves() {
@@ -80,37 +75,95 @@ std::optional<MoveRule> TierController::WantMoves() {
     case AllocPolicy::kOnlyPmem:
     case AllocPolicy::kThreshold:
       if (consistent_) return std::nullopt;
-      rule.to_far_min = b.far_from;
+      rule.to_far_min = tiers_->far_full() ? SIZE_MAX : b.far_from;
       rule.to_dram_below = b.boundary_from;
-      if (tiers_->far_full()) rule.to_far_min = SIZE_MAX;
       return rule;
     case AllocPolicy::kRatio: break;
   }
   double error = ratio_->target_far_share() - current_far_share();
   double size = std::fabs(error);
-  if (moving_ ? size <= kStopMoving : size <= kStartMoving) {
-    moving_ = false;
-    return std::nullopt;
+  switch (phase_) {
+    case Phase::kUnreachable: {
+      int64_t total = tiers_->used_total();
+      if (std::llabs(total - unreachable_total_) * 100 < unreachable_total_) return std::nullopt;
+      phase_ = Phase::kIdle;
+      [[fallthrough]];
+    }
+    case Phase::kIdle:
+      if (size <= kStartMoving) return std::nullopt;
+      phase_ = Phase::kCensus;
+      ++walk_generation_;
+      return rule;  // inactive: count only
+    case Phase::kCensus:
+      return rule;
+    case Phase::kMoving:
+      if (size <= kStopMoving) {
+        phase_ = Phase::kIdle;
+        return std::nullopt;
+      }
+      // Everything on the wrong side of the boundary; the boundary class itself only in the
+      // direction of the error.
+      rule.to_far_min = error > 0 ? b.boundary_from : b.far_from;
+      rule.to_dram_below = error > 0 ? b.boundary_from : b.far_from;
+      if (tiers_->far_full()) rule.to_far_min = SIZE_MAX;
+      return rule;
   }
-  if (stuck_) return std::nullopt;
-  moving_ = true;
-  if (error > 0) {
-    if (tiers_->far_full()) return std::nullopt;
-    rule.to_far_min = b.boundary_from;  // the boundary class first holds the candidates
-  } else {
-    rule.to_dram_below = b.far_from;
+  return std::nullopt;
+}
+
+double TierController::KnobFromCensus(const TierCensus& census) const {
+  // Bytes the walk cannot move (metadata, tables, values it did not see) stay where they are.
+  int64_t total = tiers_->used_total();
+  int64_t movable = static_cast<int64_t>(census.total(Tier::kDram) + census.total(Tier::kFar));
+  int64_t fixed_far = std::max<int64_t>(
+      0, tiers_->used(Tier::kFar) - static_cast<int64_t>(census.total(Tier::kFar)));
+  double want_far = ratio_->target_far_share() * static_cast<double>(total) -
+                    static_cast<double>(fixed_far);
+  want_far = std::clamp(want_far, 0.0, static_cast<double>(movable));
+  // From the largest class down: whole classes go far while they fit; the class where the
+  // target falls is split by the fraction.
+  double acc = 0;
+  for (int c = TierCensus::kClasses - 1; c >= 0; --c) {
+    double b = static_cast<double>(census.bytes[0][c] + census.bytes[1][c]);
+    if (b == 0) continue;
+    if (acc + b >= want_far) {
+      double far_fraction = (want_far - acc) / b;
+      return c + (1 - far_fraction);  // the knob's fraction is the part kept in DRAM
+    }
+    acc += b;
   }
-  return rule;
+  return 0;  // everything far (clamped to dynamic-threshold-min by the controller)
+}
+
+void TierController::OnPassComplete(const TierCensus& census, uint64_t moved) {
+  if (!ratio_) {
+    if (moved == 0) consistent_ = true;
+    return;
+  }
+  if (phase_ != Phase::kCensus && phase_ != Phase::kMoving) return;
+  double before = ratio_->knob();
+  SetKnob(KnobFromCensus(census));
+  ++census_placements_;
+  if (phase_ == Phase::kMoving && moved == 0 && std::fabs(ratio_->knob() - before) < 0.05) {
+    phase_ = Phase::kUnreachable;  // nothing moved and nothing new to move
+    unreachable_total_ = tiers_->used_total();
+    return;
+  }
+  phase_ = Phase::kMoving;
 }
 
 const char* TierController::state() const {
-  if (!tiers_->far_available() || settings_.policy == AllocPolicy::kOnlyDram) {
-    return tiers_->far_available() && tiers_->used(Tier::kFar) > 0 && !consistent_ ? "rebalancing"
-                                                                                  : "off";
+  if (!tiers_->far_available()) return "off";
+  if (!ratio_) {
+    if (settings_.policy == AllocPolicy::kOnlyDram && tiers_->used(Tier::kFar) == 0) return "off";
+    return consistent_ ? "holding" : "rebalancing";
   }
-  if (!ratio_) return consistent_ ? "holding" : "rebalancing";
-  if (moving_) return "rebalancing";
-  if (stuck_ || ratio_->saturated()) return "saturated";
+  switch (phase_) {
+    case Phase::kCensus: return "census";
+    case Phase::kMoving: return "rebalancing";
+    case Phase::kUnreachable: return "unreachable";
+    case Phase::kIdle: break;
+  }
   double e = std::fabs(ratio_->target_far_share() - current_far_share());
   return e <= kStartMoving ? "holding" : "steering";
 }

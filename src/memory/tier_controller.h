@@ -1,23 +1,28 @@
 // TierController: turns the tier options into placement, runs the ratio controller, and tells
 // the rebalancer what to move.
 //
-//   Configure()  at start-up and on every CONFIG SET of a tier option: sets the placement
-//                mode, the boundary (static threshold, or the controller's), the far limit.
-//   Step()       every memory-ratio-check-period (and while loading): measures
-//                used_memory_dram and used_memory_pmem as INFO reports them, steps the ratio
-//                controller and installs its new boundary.
-//   WantMoves()  what existing values should move, if anything:
-//                - only-dram / only-pmem / threshold: values on the wrong side of the
-//                  deterministic boundary, until a whole walk finds none (then idle until the
-//                  next Configure());
-//                - ratio: values in the direction of the error, once it exceeds 1 percentage
-//                  point, until it is back within a quarter point (hysteresis, so moves never
-//                  chase noise): DRAM values at or above the boundary class go far, or far
-//                  values below the top of the boundary class come back.
-//   OnEmptyPass() the rebalancer walked the whole keyspace and found nothing to move under
-//                the current rule: in ratio mode the boundary itself must move (a forced
-//                step); if it cannot (saturated at dynamic-threshold-min/-max), moving stops
-//                until the data or the settings change.
+//   Configure()   at start-up and on every CONFIG SET of a tier option: sets the placement
+//                 mode, the boundary (static threshold, or the controller's), the far limit.
+//   Step()        every memory-ratio-check-period (and while loading): measures
+//                 used_memory_dram and used_memory_pmem as INFO reports them, steps the ratio
+//                 controller and installs its new boundary. This steers new allocations.
+//   WantMoves()   what existing values should move now, if anything.
+//   OnPassComplete()  the rebalancer finished a walk of the whole keyspace.
+//
+// Static modes (only-dram, only-pmem, threshold): values on the wrong side of the boundary
+// move, until a walk moves nothing; then nothing until the next Configure().
+//
+// Ratio mode, when the far share is off target by more than 1 percentage point:
+//   1. census: one walk counts the stored user data by tier and size class, moving nothing;
+//   2. the boundary is set where that data splits at the target (classes above it far, the
+//      boundary class split by the fraction), whatever the size distribution;
+//   3. moving: values on the wrong side of the new boundary move, the boundary class in the
+//      direction of the error, until the share is within a quarter point (hysteresis, so moves
+//      never chase noise). A walk that ends first recomputes the boundary from its own census;
+//      one that moved nothing and would not move the boundary means the target cannot be
+//      reached with what is stored (metadata alone is over the DRAM share, or the far tier is
+//      full): moving stops until the totals change by 1% or the settings change.
+// Steering (Step) pauses while values move, so the boundary they follow holds still.
 // REQUIRES: main thread.
 #pragma once
 
@@ -54,30 +59,40 @@ class TierController {
   void Configure(const TierSettings& s);
   const TierSettings& settings() const { return settings_; }
 
-  // One control period. `force`: step even if the totals did not change (the rebalancer
-  // finished a walk with nothing left to move). Returns true if the boundary moved.
-  bool Step(bool force);
+  // One control period. Returns true if the boundary moved.
+  bool Step();
 
-  // The rule for the rebalancer now, or nullopt when nothing should move. Called between
-  // chunks of work, so it reacts to the bytes just moved.
+  // The rule for the rebalancer now (an inactive rule: count only), or nullopt when nothing
+  // should be walked. Called between chunks of work, so it reacts to the bytes just moved.
   std::optional<MoveRule> WantMoves();
-  void OnEmptyPass();
+  void OnPassComplete(const TierCensus& census, uint64_t moved);
+  // Increments whenever the next walk must start from the beginning (a census).
+  uint64_t walk_generation() const { return walk_generation_; }
 
   double current_far_share() const;
   double target_far_share() const;
   const RatioController* ratio() const { return ratio_ ? &*ratio_ : nullptr; }
-  // "off", "holding", "steering", "rebalancing" or "saturated", for INFO tiers.
+  // "off", "holding", "steering", "census", "rebalancing" or "unreachable", for INFO tiers.
   const char* state() const;
   uint64_t boundary_changes() const { return boundary_changes_; }
+  uint64_t census_placements() const { return census_placements_; }
+
+  // The knob at which `census` splits at the target, given the bytes outside it.
+  double KnobFromCensus(const TierCensus& census) const;
 
  private:
+  enum class Phase { kIdle, kCensus, kMoving, kUnreachable };
+  void SetKnob(double k);
+
   MemoryTiers* tiers_;
   TierSettings settings_;
   std::optional<RatioController> ratio_;
-  bool moving_ = false;       // ratio mode: between kStartMoving and kStopMoving
-  bool consistent_ = false;   // other modes: the stored data follows the boundary
-  bool stuck_ = false;        // ratio mode: nothing to move and the boundary cannot move
+  Phase phase_ = Phase::kIdle;
+  bool consistent_ = false;  // static modes: the stored data follows the boundary
+  int64_t unreachable_total_ = 0;
+  uint64_t walk_generation_ = 0;
   uint64_t boundary_changes_ = 0;
+  uint64_t census_placements_ = 0;
 };
 
 }  // namespace memkeydb

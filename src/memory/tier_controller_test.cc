@@ -45,7 +45,9 @@ TEST_F(TierControllerTest, ThresholdModeMovesTheWrongSideUntilConsistent) {
   EXPECT_EQ(rule->Destination(Tier::kDram, 200), Tier::kFar);
   EXPECT_EQ(rule->Destination(Tier::kFar, 199), Tier::kDram);
   EXPECT_FALSE(rule->Destination(Tier::kFar, 200).has_value());
-  c.OnEmptyPass();
+  c.OnPassComplete(TierCensus(), /*moved=*/5);  // still moving: walk again
+  EXPECT_TRUE(c.WantMoves().has_value());
+  c.OnPassComplete(TierCensus(), /*moved=*/0);
   EXPECT_FALSE(c.WantMoves().has_value());
   EXPECT_STREQ(c.state(), "holding");
   c.Configure(s);  // any reconfiguration checks again
@@ -64,7 +66,49 @@ TEST_F(TierControllerTest, OnlyDramDrainsTheFarTier) {
   EXPECT_FALSE(rule->Destination(Tier::kDram, 1 << 30).has_value());
 }
 
-TEST_F(TierControllerTest, RatioModeMovesInTheDirectionOfTheErrorWithHysteresis) {
+// DRAM blocks of two sizes, all counted in the census as the rebalancer would.
+struct TwoSizes {
+  TierCensus census;
+  void Add(TierControllerTest* t, MemoryTiers& m, size_t size, int n) {
+    for (int i = 0; i < n; ++i) {
+      Tier got;
+      void* p = m.AllocateOn(size, Tier::kDram, &got);
+      census.Add(got, size, m.UsableSize(p, got));
+      blocks.emplace_back(p, got);
+    }
+  }
+  std::vector<std::pair<void*, Tier>> blocks;
+};
+
+TEST_F(TierControllerTest, RatioModeCountsThenPlacesTheBoundaryThenMoves) {
+  TierController c(&tiers_);
+  TierSettings s;
+  s.policy = AllocPolicy::kRatio;
+  s.dram_part = 1;
+  s.far_part = 1;
+  c.Configure(s);
+  TwoSizes data;
+  data.Add(this, tiers_, 100, 600);   // 112-byte blocks, class 26
+  data.Add(this, tiers_, 1000, 400);  // 1024-byte blocks, class 39
+  blocks_.insert(blocks_.end(), data.blocks.begin(), data.blocks.end());
+  // All in DRAM, target 50% far: first a census walk that moves nothing.
+  auto rule = c.WantMoves();
+  ASSERT_TRUE(rule.has_value());
+  EXPECT_FALSE(rule->active());
+  EXPECT_STREQ(c.state(), "census");
+  c.OnPassComplete(data.census, 0);
+  // Half of 476800 bytes must go far: 238400 of the 409600 bytes in class 39.
+  EXPECT_NEAR(c.ratio()->knob(), 39 + (1 - 238400.0 / 409600.0), 1e-9);
+  EXPECT_EQ(tiers_.policy().boundary().boundary_from, ClassStart(39));
+  rule = c.WantMoves();
+  ASSERT_TRUE(rule.has_value());
+  EXPECT_EQ(rule->Destination(Tier::kDram, 1000), Tier::kFar);  // the boundary class, toward far
+  EXPECT_FALSE(rule->Destination(Tier::kDram, 100).has_value());
+  EXPECT_STREQ(c.state(), "rebalancing");
+  EXPECT_FALSE(c.Step());  // steering holds still while values move
+}
+
+TEST_F(TierControllerTest, RatioModeHysteresis) {
   TierController c(&tiers_);
   TierSettings s;
   s.policy = AllocPolicy::kRatio;
@@ -72,44 +116,33 @@ TEST_F(TierControllerTest, RatioModeMovesInTheDirectionOfTheErrorWithHysteresis)
   s.far_part = 1;
   c.Configure(s);
   Put(Tier::kDram, 4096, 60);
-  Put(Tier::kFar, 4096, 40);  // far share 0.40 against 0.50: move to far
-  auto rule = c.WantMoves();
-  ASSERT_TRUE(rule.has_value());
-  EXPECT_EQ(rule->Destination(Tier::kDram, 1 << 20), Tier::kFar);
-  EXPECT_FALSE(rule->Destination(Tier::kFar, 1).has_value());
-  EXPECT_STREQ(c.state(), "rebalancing");
+  Put(Tier::kFar, 4096, 40);
+  ASSERT_TRUE(c.WantMoves().has_value());  // census
+  c.OnPassComplete(TierCensus(), 0);
   Put(Tier::kFar, 4096, 19);  // 59/119 = 0.4958: inside the start band, outside the stop band
   EXPECT_TRUE(c.WantMoves().has_value());
   Put(Tier::kFar, 4096, 1);  // 60/120 = 0.5: stop
   EXPECT_FALSE(c.WantMoves().has_value());
+  EXPECT_STREQ(c.state(), "holding");
   Put(Tier::kDram, 4096, 1);  // 60/121 = 0.4959: not enough to start again
   EXPECT_FALSE(c.WantMoves().has_value());
 }
 
-TEST_F(TierControllerTest, EmptyPassForcesAStepAndStopsWhenSaturated) {
+TEST_F(TierControllerTest, UnreachableTargetStopsWalkingUntilTheDataChanges) {
   TierController c(&tiers_);
   TierSettings s;
   s.policy = AllocPolicy::kRatio;
-  s.initial_threshold = s.min_threshold;  // the boundary cannot come down any further
   c.Configure(s);
-  Put(Tier::kDram, 64, 1000);  // all DRAM, target 75% far
+  Put(Tier::kDram, 64, 1000);  // not in any census: like metadata, it cannot move
   ASSERT_TRUE(c.WantMoves().has_value());
-  double k = c.ratio()->knob();
-  c.OnEmptyPass();
-  EXPECT_EQ(c.ratio()->knob(), k);
+  c.OnPassComplete(TierCensus(), 0);  // census: nothing movable
+  ASSERT_TRUE(c.WantMoves().has_value());
+  c.OnPassComplete(TierCensus(), 0);  // a moving walk moved nothing either
   EXPECT_FALSE(c.WantMoves().has_value());
-  EXPECT_STREQ(c.state(), "saturated");
-}
-
-TEST_F(TierControllerTest, EmptyPassMovesTheBoundary) {
-  TierController c(&tiers_);
-  TierSettings s;
-  s.policy = AllocPolicy::kRatio;
-  c.Configure(s);
-  Put(Tier::kDram, 64, 1000);
-  size_t before = tiers_.policy().threshold();
-  c.OnEmptyPass();
-  EXPECT_LT(tiers_.policy().threshold(), before);
+  EXPECT_STREQ(c.state(), "unreachable");
+  Put(Tier::kDram, 64, 5);  // 0.5%: still nothing
+  EXPECT_FALSE(c.WantMoves().has_value());
+  Put(Tier::kDram, 64, 20);  // more than 1%: look again
   EXPECT_TRUE(c.WantMoves().has_value());
 }
 

@@ -81,6 +81,14 @@ struct Config {
   int64_t dynamic_threshold_max = 10000;
   int64_t memory_ratio_check_period = 100;
   bool hashtable_on_dram = true;
+  // The far tier's backend and its limits (memkeydb's own options).
+  std::string pmem_backend = "auto";            // auto | kmem-dax | file | none
+  std::string pmem_kmem_kind = "closest";       // closest | all | preferred
+  std::string pmem_kmem_nodes;                  // e.g. "2" or "2-3"; empty: memkind finds them
+  std::string pmem_dir;                         // file backend: directory of the backing file
+  int64_t pmem_capacity = 0;                    // file backend: maximum file size (0: no limit)
+  int64_t pmem_maxmemory = 0;                   // far-tier byte limit (0: none)
+  std::string pmem_full_policy = "fallback";    // fallback | oom
 
   // Where the configuration came from (CONFIG REWRITE target); empty if none.
   std::string config_file;

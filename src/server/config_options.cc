@@ -151,9 +151,9 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(NumOption("lfu-log-factor", {}, 0, {0, kIntMax}, &Config::lfu_log_factor));
   d.push_back(NumOption("lfu-decay-time", {}, 0, {0, kIntMax}, &Config::lfu_decay_time));
 
-  // Tiered memory (memKeyDB's names). The policy and the table's placement are chosen at
-  // start-up; the numbers steer the placement policy and the ratio controller at run time.
-  d.push_back(EnumOption("memory-alloc-policy", {}, kImmutable,
+  // Tiered memory (memKeyDB's names), all changeable at run time; then the far tier's backend
+  // (chosen at start-up) and its limits.
+  d.push_back(EnumOption("memory-alloc-policy", {}, 0,
                          {{"only-dram", 0}, {"only-pmem", 1}, {"threshold", 2}, {"ratio", 3}},
                          &Config::memory_alloc_policy));
   d.push_back(NumOption("static-threshold", {}, 0, {0, kLongMax, kMem}, &Config::static_threshold));
@@ -167,6 +167,19 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(NumOption("memory-ratio-check-period", {}, 0, {1, kIntMax},
                         &Config::memory_ratio_check_period));
   d.push_back(BoolOption("hashtable-on-dram", {}, 0, &Config::hashtable_on_dram));
+  d.push_back(EnumOption("pmem-backend", {}, kImmutable,
+                         {{"auto", 0}, {"kmem-dax", 1}, {"file", 2}, {"none", 3}},
+                         &Config::pmem_backend));
+  d.push_back(EnumOption("pmem-kmem-kind", {}, kImmutable,
+                         {{"closest", 0}, {"all", 1}, {"preferred", 2}}, &Config::pmem_kmem_kind));
+  d.push_back(StringOption("pmem-kmem-nodes", {}, kImmutable | kEmptyIsNull,
+                           &Config::pmem_kmem_nodes));
+  d.push_back(StringOption("pmem-dir", {}, kImmutable | kEmptyIsNull, &Config::pmem_dir));
+  d.push_back(NumOption("pmem-capacity", {}, kImmutable, {0, kLongMax, kMem},
+                        &Config::pmem_capacity));
+  d.push_back(NumOption("pmem-maxmemory", {}, 0, {0, kLongMax, kMem}, &Config::pmem_maxmemory));
+  d.push_back(EnumOption("pmem-full-policy", {}, 0, {{"fallback", 0}, {"oom", 1}},
+                         &Config::pmem_full_policy));
   d.push_back(EnumOption("pmem-variant", {}, kImmutable, {{"single", 0}, {"multiple", 1}}, nullptr,
                          "single"));
 

@@ -363,11 +363,13 @@ TEST_F(ConfigTest, ImmutableAndSensitiveFlags) {
   for (const char* name :
        {"databases", "daemonize", "unixsocket", "unixsocketperm", "logfile", "pidfile",
         "tcp-backlog", "appendfilename", "enable-debug-command", "replicaof", "io-threads",
-        "cluster-enabled", "supervised", "memory-alloc-policy"}) {
+        "cluster-enabled", "supervised", "pmem-backend", "pmem-dir", "pmem-capacity"}) {
     EXPECT_TRUE(r.Find(name)->immutable) << name;
   }
   for (const char* name : {"maxmemory", "hz", "port", "bind", "save", "dir", "dbfilename",
-                           "loglevel", "appendonly", "static-threshold", "dram-pmem-ratio"}) {
+                           "loglevel", "appendonly", "static-threshold", "dram-pmem-ratio",
+                           "memory-alloc-policy", "dynamic-threshold-min", "pmem-maxmemory",
+                           "memory-ratio-check-period", "hashtable-on-dram"}) {
     EXPECT_FALSE(r.Find(name)->immutable) << name;
   }
   EXPECT_TRUE(r.Find("requirepass")->sensitive);

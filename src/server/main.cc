@@ -52,34 +52,6 @@ LogLevel ParseLogLevel(const std::string& s) {
   return LogLevel::kNotice;
 }
 
-// Sets up the tiers the configuration asks for. Returns false (after logging what is missing
-// and how to provide it) if a far tier is required but unavailable.
-bool SetUpTiers(const Config& config) {
-  MemoryTiers& tiers = MemoryTiers::Get();
-  AllocPolicy policy;
-  if (!ParseAllocPolicy(config.memory_alloc_policy, &policy)) policy = AllocPolicy::kOnlyDram;
-  if (policy != AllocPolicy::kOnlyDram) {
-    std::string error;
-    FarTierSpec spec;
-    spec.backend = FarBackend::kKmemDax;
-    if (!tiers.OpenFar(spec, &error)) {
-      MKDB_LOG(kWarning) << "memory-alloc-policy " << config.memory_alloc_policy
-                         << " needs a far-memory tier, but " << error;
-      return false;
-    }
-  }
-  tiers.policy().SetMode(policy, tiers.far_available());
-  if (policy == AllocPolicy::kThreshold) tiers.policy().set_threshold(config.static_threshold);
-  if (policy == AllocPolicy::kRatio) {
-    tiers.policy().set_threshold(config.initial_dynamic_threshold);
-  }
-  tiers.policy().set_table_on_dram(config.hashtable_on_dram);
-  MKDB_LOG(kNotice) << "Memory tiers: policy " << AllocPolicyName(policy) << ", far tier "
-                    << (tiers.far_available() ? "KMEM DAX (memkind)" : "none")
-                    << ", threshold " << tiers.policy().threshold() << " bytes";
-  return true;
-}
-
 int Main(int argc, char** argv) {
   if (argc >= 2 && (strcmp(argv[1], "-v") == 0 || strcmp(argv[1], "--version") == 0)) {
     printf("memkeydb server v=%s (Redis 7.0.15 compatible) malloc=memkind bits=64\n", kVersion);
@@ -128,7 +100,6 @@ int Main(int argc, char** argv) {
   if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0) {
     MKDB_LOG(kVerbose) << "Could not disable transparent huge pages: " << strerror(errno);
   }
-  if (!SetUpTiers(config)) return 1;
   InstallSignalHandlers();
   std::string pidfile = config.pidfile, unixsocket = config.unixsocket;
   Server server(std::move(config));

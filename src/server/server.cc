@@ -163,6 +163,12 @@ bool Server::Start() {
     MKDB_LOG(kWarning) << "Failed creating the event loop: " << strerror(errno);
     return false;
   }
+  std::string tier_error = tiering_.Apply(config_);
+  if (!tier_error.empty()) {
+    MKDB_LOG(kWarning) << "Cannot start: " << tier_error;
+    return false;
+  }
+  MKDB_LOG(kNotice) << tiering_.Describe();
   if (config_.port != 0) {
     for (const std::string& addr_in : config_.bind) {
       bool optional = !addr_in.empty() && addr_in[0] == '-';
@@ -198,6 +204,7 @@ bool Server::Start() {
   loop_.set_before_sleep([this] { BeforeSleep(); });
   loop_.set_cron(static_cast<int>(1000 / effective_hz()),
                  [this] { Cron(); });
+  loop_.AddTimer(0, [this] { return tiering_.Tick(dbs_, config_.memory_ratio_check_period); });
   return true;
 }
 

@@ -23,6 +23,7 @@
 #include "server/command_context.h"
 #include "server/config.h"
 #include "server/pubsub.h"
+#include "server/tiering.h"
 #include "store/database.h"
 
 namespace memkeydb {
@@ -103,6 +104,7 @@ class Server : public KeyEvents {
   int db_count() const { return static_cast<int>(dbs_.size()); }
   ServerStats& stats() { return stats_; }
   PubSub& pubsub() { return pubsub_; }
+  Tiering& tiering() { return tiering_; }
   EventLoop& loop() { return loop_; }
   // The configured hz, clamped to 1..500 as Redis does: cron runs per second.
   int64_t effective_hz() const { return std::clamp<int64_t>(config_.hz, 1, 500); }
@@ -186,6 +188,7 @@ class Server : public KeyEvents {
   EventLoop loop_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<Database>> dbs_;
+  Tiering tiering_{&MemoryTiers::Get()};
   std::unordered_map<uint64_t, Client*> clients_;
   std::vector<Client*> closing_;
   std::vector<Client*> pending_write_;

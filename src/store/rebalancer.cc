@@ -14,29 +14,28 @@ void Rebalancer::Restart() {
   db_ = 0;
   cursor_ = 0;
   pass_blocks_ = 0;
-  pass_rule_changed_ = false;
+  pass_complete_ = false;
+  *census_ = TierCensus();
 }
 
-bool Rebalancer::TakeEmptyPass() {
-  bool e = empty_pass_;
-  empty_pass_ = false;
-  return e;
+bool Rebalancer::TakeCompletedPass(Pass* pass) {
+  if (!pass_complete_) return false;
+  pass_complete_ = false;
+  pass->census = last_census_.get();
+  pass->moved = last_pass_moved_;
+  return true;
 }
 
 void Rebalancer::RunSlice(const std::vector<std::unique_ptr<Database>>& dbs, MoveRule rule,
                           int64_t deadline_us, const std::function<bool(MoveRule*)>& refresh) {
-  if (dbs.empty() || !rule.active()) return;
+  if (dbs.empty()) return;
   int64_t start = MonotonicUs();
   ++slices_;
-  if (!(rule == pass_rule_)) {
-    pass_rule_changed_ = true;
-    pass_rule_ = rule;
-  }
   MoveStats slice;
   int visited = 0;
   auto visit = [&](Entry* e) {
     uint64_t before = slice.blocks();
-    e->value.Rebalance(rule, &slice);
+    e->value.Rebalance(rule, &slice, census_.get());
     pass_blocks_ += slice.blocks() - before;
     ++visited;
   };
@@ -47,21 +46,16 @@ void Rebalancer::RunSlice(const std::vector<std::unique_ptr<Database>>& dbs, Mov
     if (cursor_ == 0 && ++db_ == dbs.size()) {  // a whole walk is done
       db_ = 0;
       ++passes_;
-      bool empty = pass_blocks_ == 0 && !pass_rule_changed_;
+      last_pass_moved_ = pass_blocks_;
       pass_blocks_ = 0;
-      pass_rule_changed_ = false;
-      if (empty) {
-        empty_pass_ = true;
-        break;
-      }
+      std::swap(census_, last_census_);
+      *census_ = TierCensus();
+      pass_complete_ = true;
+      break;  // the owner looks at the walk before the next one starts
     }
     if (visited >= kCheckEvery) {
       visited = 0;
       if (MonotonicUs() >= deadline_us || !refresh(&rule)) break;
-      if (!(rule == pass_rule_)) {
-        pass_rule_changed_ = true;
-        pass_rule_ = rule;
-      }
     }
   }
   total_.Add(slice);

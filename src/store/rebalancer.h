@@ -24,16 +24,19 @@ namespace memkeydb {
 
 class Rebalancer {
  public:
-  // Walks the keyspace until `deadline_us` (MonotonicUs) passes, applying `rule`. Every few
-  // dozen keys it calls `refresh`, which may change the rule and returns false to stop (the
-  // target was reached).
+  // Walks the keyspace until `deadline_us` (MonotonicUs) passes, applying `rule` (an inactive
+  // rule only counts: a census walk). Every few dozen keys it calls `refresh`, which may change
+  // the rule and returns false to stop (the target was reached).
   void RunSlice(const std::vector<std::unique_ptr<Database>>& dbs, MoveRule rule,
                 int64_t deadline_us, const std::function<bool(MoveRule*)>& refresh);
 
-  // True once, after a whole walk that moved nothing under an unchanged rule: the rule has no
-  // candidates left (the boundary itself has to move, or the stored data already follows it).
-  bool TakeEmptyPass();
-  // Starts the next walk from the first database (after a configuration change).
+  // After a whole walk: true once, with the walk's census and how many blocks it moved.
+  struct Pass {
+    const TierCensus* census;
+    uint64_t moved;
+  };
+  bool TakeCompletedPass(Pass* pass);
+  // Starts a new walk from the first database, with a fresh census.
   void Restart();
 
   const MoveStats& moved() const { return total_; }
@@ -45,10 +48,11 @@ class Rebalancer {
  private:
   size_t db_ = 0;
   uint64_t cursor_ = 0;
-  MoveRule pass_rule_;
   uint64_t pass_blocks_ = 0;  // moved during the current walk
-  bool pass_rule_changed_ = false;
-  bool empty_pass_ = false;
+  bool pass_complete_ = false;
+  uint64_t last_pass_moved_ = 0;
+  std::unique_ptr<TierCensus> census_ = std::make_unique<TierCensus>();  // the current walk's
+  std::unique_ptr<TierCensus> last_census_ = std::make_unique<TierCensus>();
   MoveStats total_;
   uint64_t passes_ = 0;
   uint64_t slices_ = 0;

@@ -62,8 +62,10 @@ class RebalancerTest : public ::testing::Test {
   // Runs slices until a walk moves nothing.
   int RunToCompletion(Rebalancer& r, const MoveRule& rule) {
     int slices = 0;
-    while (!r.TakeEmptyPass()) {
+    for (;;) {
       r.RunSlice(dbs_, rule, MonotonicUs() + 500, [](MoveRule*) { return true; });
+      Rebalancer::Pass pass;
+      if (r.TakeCompletedPass(&pass) && pass.moved == 0) break;
       EXPECT_LT(++slices, 100000);
       if (slices >= 100000) break;
     }
@@ -114,7 +116,8 @@ TEST_F(RebalancerTest, RespectsTheDeadline) {
   int64_t start = MonotonicUs();
   r.RunSlice(dbs_, MoveRule{0, 0}, start, [](MoveRule*) { return true; });
   EXPECT_LE(r.moved().blocks(), 64u);  // one check interval at most
-  EXPECT_FALSE(r.TakeEmptyPass());
+  Rebalancer::Pass pass;
+  EXPECT_FALSE(r.TakeCompletedPass(&pass));
 }
 
 TEST_F(RebalancerTest, VisitsEveryKeyWhileTheTableGrows) {
@@ -122,8 +125,10 @@ TEST_F(RebalancerTest, VisitsEveryKeyWhileTheTableGrows) {
   Rebalancer r;
   MoveRule all_far{0, 0};
   // Small slices, with inserts between them that make the tables resize mid-walk.
-  while (!r.TakeEmptyPass()) {
+  for (;;) {
     r.RunSlice(dbs_, all_far, MonotonicUs() + 50, [](MoveRule*) { return true; });
+    Rebalancer::Pass pass;
+    if (r.TakeCompletedPass(&pass) && pass.moved == 0) break;
     if (next_key_ < 40000) Fill(500);
   }
   size_t bytes[kNumTiers] = {0, 0};
@@ -131,15 +136,36 @@ TEST_F(RebalancerTest, VisitsEveryKeyWhileTheTableGrows) {
   EXPECT_EQ(bytes[0], 0u) << "seed=" << seed_;  // every value reached far memory
 }
 
-TEST_F(RebalancerTest, ReportsAnEmptyPassOnlyAfterAWholeWalk) {
+TEST_F(RebalancerTest, CensusOfAWalkCountsWhereTheValuesAre) {
+  Fill(5000);
+  Rebalancer r;
+  r.RunSlice(dbs_, MoveRule{}, MonotonicUs() + 10000000, [](MoveRule*) { return true; });
+  Rebalancer::Pass pass;
+  ASSERT_TRUE(r.TakeCompletedPass(&pass));
+  EXPECT_EQ(pass.moved, 0u);
+  size_t bytes[kNumTiers] = {0, 0};
+  CheckValues(bytes);
+  EXPECT_EQ(pass.census->total(Tier::kDram), bytes[0]);
+  EXPECT_EQ(pass.census->total(Tier::kFar), bytes[1]);
+  EXPECT_GT(bytes[1], 0u);
+  // A moving walk counts values where they end up.
+  r.RunSlice(dbs_, MoveRule{0, 0}, MonotonicUs() + 10000000, [](MoveRule*) { return true; });
+  ASSERT_TRUE(r.TakeCompletedPass(&pass));
+  EXPECT_GT(pass.moved, 0u);
+  EXPECT_EQ(pass.census->total(Tier::kDram), 0u);
+  EXPECT_EQ(pass.census->total(Tier::kFar), bytes[0] + bytes[1]);
+}
+
+TEST_F(RebalancerTest, ReportsMovesPerWalk) {
   Fill(2000);
   Rebalancer r;
   MoveRule none{SIZE_MAX, 0};
   EXPECT_FALSE(none.active());
-  MoveRule far_big{400, 0};
-  int slices = RunToCompletion(r, far_big);
+  MoveRule small_to_dram{SIZE_MAX, 300};  // far values of 100..299 bytes come back
+  int slices = RunToCompletion(r, small_to_dram);
   EXPECT_GE(slices, 1);
   EXPECT_GE(r.passes(), 2u);  // the first walk moved values; the second found nothing
+  EXPECT_GT(r.moved().blocks_to_dram, 0u);
 }
 
 }  // namespace

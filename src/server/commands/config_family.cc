@@ -106,6 +106,17 @@ std::string RaiseFileLimit(int64_t maxclients) {
          std::to_string(possible);
 }
 
+bool IsTierOption(const std::string& name) {
+  static const char* const kNames[] = {
+      "memory-alloc-policy",       "static-threshold",      "dram-pmem-ratio",
+      "initial-dynamic-threshold", "dynamic-threshold-min", "dynamic-threshold-max",
+      "hashtable-on-dram",         "pmem-maxmemory"};
+  for (const char* n : kNames) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
 // Carries a changed option's value into the running server. Returns "" or an error text.
 // Options not listed here are read from Config where they are used.
 std::string ApplyOption(Server& server, const std::string& name) {
@@ -122,14 +133,9 @@ std::string ApplyOption(Server& server, const std::string& name) {
     return RaiseFileLimit(config.maxclients);
   } else if (name == "dir") {
     if (chdir(config.dir.c_str()) != 0) return std::strerror(errno);
-  } else if (name == "static-threshold") {
-    PlacementPolicy& policy = MemoryTiers::Get().policy();
-    if (policy.mode() == AllocPolicy::kThreshold) {
-      policy.set_threshold(static_cast<size_t>(config.static_threshold));
-    }
-  } else if (name == "hashtable-on-dram") {
-    // Takes effect for tables allocated from now on (the next resize).
-    MemoryTiers::Get().policy().set_table_on_dram(config.hashtable_on_dram);
+  } else if (IsTierOption(name)) {
+    // hashtable-on-dram takes effect for tables allocated from then on (the next resize).
+    return server.tiering().Apply(config);
   }
   return "";
 }
