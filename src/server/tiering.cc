@@ -129,10 +129,16 @@ void Tiering::EndEpisode() {
   int64_t ms = (MonotonicUs() - episode_start_us_) / 1000;
   // Small corrections while a workload runs are routine; large moves are worth a notice.
   bool notable = d.bytes_to_far + d.bytes_to_dram >= (1u << 20) || ms >= 1000;
-  MKDB_LOG(notable ? kNotice : kVerbose) << "Tier rebalancing done in " << ms << " ms: moved " << d.blocks_to_far << " values (" << Megabytes(d.bytes_to_far)
-                    << ") to pmem and " << d.blocks_to_dram << " values ("
-                    << Megabytes(d.bytes_to_dram) << ") to dram; dram:pmem is now "
-                    << Percent(1 - far) << ":" << Percent(far);
+  std::string line = "Tier rebalancing done in " + std::to_string(ms) + " ms: moved " +
+                     std::to_string(d.blocks_to_far) + " values (" + Megabytes(d.bytes_to_far) +
+                     ") to pmem and " + std::to_string(d.blocks_to_dram) + " values (" +
+                     Megabytes(d.bytes_to_dram) + ") to dram; dram:pmem is now " +
+                     Percent(1 - far) + ":" + Percent(far);
+  if (notable) {
+    MKDB_LOG(kNotice) << line;
+  } else {
+    MKDB_LOG(kVerbose) << line;
+  }
 }
 
 std::string Tiering::FarNodes() const {
