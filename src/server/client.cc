@@ -69,7 +69,11 @@ void Client::HandleReadable() {
   size_t wanted = parser_.BytesWanted();
   if (wanted > want) want = std::min(wanted, kMaxReadAhead);
   EnsureReadSpace(want);
-  ssize_t n = read(fd_, in_ + in_len_, in_cap_ - in_len_);
+  // While a large bulk is pending, read no further than its end (as Redis does): the query
+  // buffer limit is checked before parsing, so reading the next argument in the same call
+  // would count both against it.
+  size_t room = wanted > kReadChunk ? want : in_cap_ - in_len_;
+  ssize_t n = read(fd_, in_ + in_len_, room);
   if (n == 0) {
     CloseAsync();
     return;

@@ -169,6 +169,7 @@ bool Server::Start() {
     return false;
   }
   MKDB_LOG(kNotice) << tiering_.Describe();
+  ApplyEvictionPolicy();
   if (config_.port != 0) {
     for (const std::string& addr_in : config_.bind) {
       bool optional = !addr_in.empty() && addr_in[0] == '-';
@@ -438,6 +439,7 @@ bool Server::Execute(Client* c, const ArgList& args) {
     Reject(c, cmd, "ERR Command not allowed inside a transaction");
     goto done;
   }
+  if (!MemoryAllowsCommand(c, cmd)) goto done;
   if (c->resp() == 2 && c->in_pubsub_mode() && !AllowedInPubSubMode(cmd->full_name)) {
     Reject(c, cmd,
            "ERR Can't execute '" + cmd->full_name +
@@ -470,11 +472,36 @@ done:
   return true;
 }
 
+bool Server::MemoryAllowsCommand(Client* c, Command* cmd) {
+  bool over = !PerformEvictions();
+  bool far_full = tiering_.RefusesWrites(config_);
+  if (!over && !far_full) return true;
+  // As Redis decides: commands that may grow memory, EXEC of a transaction holding one, and
+  // anything queued in MULTI (queuing itself takes memory) except leaving it.
+  bool reject = cmd->is(kCmdDenyOom);
+  const std::string& name = cmd->parent ? cmd->parent->full_name : cmd->full_name;
+  if (name == "exec") {
+    for (const auto& queued : c->multi_queue) {
+      Command* q = queued.empty() ? nullptr : CommandTable::Get().Find(queued[0]);
+      if (q != nullptr && q->is(kCmdDenyOom)) reject = true;
+    }
+  }
+  if (c->has(kClientMulti) && name != "exec" && name != "discard" && name != "quit" &&
+      name != "reset") {
+    reject = true;
+  }
+  if (!reject) return true;
+  Reject(c, cmd,
+         over ? "OOM command not allowed when used memory > 'maxmemory'."
+              : "OOM command not allowed when far memory is full (pmem-full-policy oom).");
+  return false;
+}
+
 void Server::Call(Client* c, Command* cmd, const ArgList& args) {
   if (!monitors_.empty() && !cmd->is(kCmdSkipMonitor) && !cmd->is(kCmdAdmin)) FeedMonitors(c, args);
   int64_t start = MonotonicUs();
   int64_t now = NowMs();
-  Database::set_access_clock(static_cast<uint32_t>(now / 1000));
+  UpdateAccessClock(now);
   CommandContext ctx(this, c, &args, cmd, now);
   cmd->spec->handler(ctx);
   int64_t duration = MonotonicUs() - start;
@@ -546,11 +573,6 @@ void Server::RecordLatency(const char* event, int64_t ms) {
 
 // ---------------------------------------------------------------------------------------------
 // Keyspace events, WATCH
-
-void Server::TouchAccessClock(Entry* e) {
-  // LRU clock in seconds, 24 bits, as Redis keeps it; LFU is handled once eviction exists.
-  e->set_clock(Database::access_clock());
-}
 
 void Server::KeyExpired(int db, std::string_view key) {
   ++stats_.expired_keys;
@@ -736,7 +758,7 @@ void Server::Cron() {
     return;
   }
 
-  Database::set_access_clock(static_cast<uint32_t>(now / 1000));
+  UpdateAccessClock(now);
   ops_rate_.Add(now, stats_.total_commands_processed);
   in_rate_.Add(now, stats_.net_input_bytes);
   out_rate_.Add(now, stats_.net_output_bytes);

@@ -70,6 +70,24 @@ struct LatencyEvent {
   int64_t max_ms = 0;
 };
 
+enum class EvictionPolicy : uint8_t {
+  kVolatileLru,
+  kVolatileLfu,
+  kVolatileRandom,
+  kVolatileTtl,
+  kAllkeysLru,
+  kAllkeysLfu,
+  kAllkeysRandom,
+  kNoEviction,
+};
+EvictionPolicy ParseEvictionPolicy(const std::string& name);
+
+struct EvictionCandidate {
+  uint64_t score;  // higher: evict first
+  int db;
+  std::string key;
+};
+
 class Server : public KeyEvents {
  public:
   explicit Server(Config config);
@@ -105,6 +123,16 @@ class Server : public KeyEvents {
   ServerStats& stats() { return stats_; }
   PubSub& pubsub() { return pubsub_; }
   Tiering& tiering() { return tiering_; }
+
+  // --- maxmemory (eviction.cc) ---
+  // Evicts keys by maxmemory-policy until used_memory is at most maxmemory. Returns false if
+  // it is still over (noeviction, nothing evictable, or out of time for this call).
+  bool PerformEvictions();
+  // Carries maxmemory-policy into the access clock (LRU seconds or the LFU counter).
+  void ApplyEvictionPolicy();
+  void UpdateAccessClock(int64_t now_ms);
+  // Runs eviction and decides whether `cmd` may run; replies OOM and returns false if not.
+  bool MemoryAllowsCommand(Client* c, Command* cmd);
   EventLoop& loop() { return loop_; }
   // The configured hz, clamped to 1..500 as Redis does: cron runs per second.
   int64_t effective_hz() const { return std::clamp<int64_t>(config_.hz, 1, 500); }
@@ -189,6 +217,10 @@ class Server : public KeyEvents {
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<Database>> dbs_;
   Tiering tiering_{&MemoryTiers::Get()};
+  EvictionPolicy eviction_policy_ = EvictionPolicy::kNoEviction;
+  bool lfu_ = false;
+  std::vector<EvictionCandidate> eviction_pool_;
+  size_t next_eviction_db_ = 0;
   std::unordered_map<uint64_t, Client*> clients_;
   std::vector<Client*> closing_;
   std::vector<Client*> pending_write_;

@@ -54,6 +54,15 @@ void Database::ExpireNow(Entry* e) {
   DestroyEntry(e);
 }
 
+Entry* Database::RandomExpiring() {
+  if (expiring_.empty()) return nullptr;
+  return expiring_[Rng()() % expiring_.size()];
+}
+
+Entry* Database::RandomEntry() {
+  return table_.Random([]() -> uint64_t { return Rng()(); });
+}
+
 Entry* Database::Add(std::string_view key) {
   Entry* e = Entry::Create(key, false);
   e->set_clock(access_clock_);

@@ -61,6 +61,10 @@ class Database {
 
   size_t size() const { return table_.size(); }
   size_t expires() const { return expiring_.size(); }
+  // A uniformly random key with a TTL (eviction sampling); nullptr if none.
+  Entry* RandomExpiring();
+  // A random key (eviction sampling); nullptr if the database is empty.
+  Entry* RandomEntry();
   int64_t avg_ttl_ms() const { return avg_ttl_ms_; }
   HashTable& table() { return table_; }
 

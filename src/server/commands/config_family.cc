@@ -133,6 +133,8 @@ std::string ApplyOption(Server& server, const std::string& name) {
     return RaiseFileLimit(config.maxclients);
   } else if (name == "dir") {
     if (chdir(config.dir.c_str()) != 0) return std::strerror(errno);
+  } else if (name == "maxmemory-policy") {
+    server.ApplyEvictionPolicy();
   } else if (IsTierOption(name)) {
     // hashtable-on-dram takes effect for tables allocated from then on (the next resize).
     return server.tiering().Apply(config);

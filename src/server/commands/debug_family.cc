@@ -421,12 +421,16 @@ void DebugCommand(CommandContext& ctx) {
 // ---------------------------------------------------------------------------------------------
 // MEMORY
 
-// MEMORY USAGE key [SAMPLES count]
+// MEMORY USAGE key [SAMPLES count] [TIERS]
 // The entry (key, metadata, TTL) plus every byte its value holds outside the entry. Collections
-// are measured exactly, so SAMPLES is validated but not needed.
+// are measured exactly, so SAMPLES is validated but not needed. TIERS (memkeydb's) replies with
+// a map instead: total, dram and pmem bytes (the entry is DRAM metadata).
 void MemoryUsageCommand(CommandContext& ctx) {
+  bool by_tier = false;
   for (size_t i = 3; i < ctx.argc(); ++i) {
-    if (ctx.ArgIs(i, "samples") && i + 1 < ctx.argc()) {
+    if (ctx.ArgIs(i, "tiers")) {
+      by_tier = true;
+    } else if (ctx.ArgIs(i, "samples") && i + 1 < ctx.argc()) {
       int64_t samples;
       if (!ctx.ParseInt(i + 1, &samples)) return;
       if (samples < 0) {
@@ -444,7 +448,20 @@ void MemoryUsageCommand(CommandContext& ctx) {
     ctx.reply().Null();
     return;
   }
-  ctx.reply().Integer(static_cast<int64_t>(e->AllocatedBytes() + e->value.ExternalBytes()));
+  size_t bytes[kNumTiers] = {e->AllocatedBytes(), 0};
+  e->value.ExternalBytesByTier(bytes);
+  if (!by_tier) {
+    ctx.reply().Integer(static_cast<int64_t>(bytes[0] + bytes[1]));
+    return;
+  }
+  ReplyWriter& w = ctx.reply();
+  w.MapHeader(3);
+  w.Bulk("total");
+  w.Integer(static_cast<int64_t>(bytes[0] + bytes[1]));
+  for (Tier t : {Tier::kDram, Tier::kFar}) {
+    w.Bulk(TierName(t));
+    w.Integer(static_cast<int64_t>(bytes[static_cast<int>(t)]));
+  }
 }
 
 // MEMORY STATS
@@ -579,8 +596,9 @@ void MemoryHelpCommand(CommandContext& ctx) {
                 "    Ask the allocator to return unused pages (nothing to do with memkind).",
                 "STATS",
                 "    Return a breakdown of the server's memory use.",
-                "USAGE <key> [SAMPLES <count>]",
+                "USAGE <key> [SAMPLES <count>] [TIERS]",
                 "    Return the bytes used by <key> and its value.",
+                "    With TIERS, a map of the total, dram and pmem bytes.",
             });
 }
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cinttypes>
+#include <cmath>
 #include <string>
 
 #include "common/clock.h"
@@ -37,6 +38,7 @@ enum InfoSection : int {
   kInfoServer,
   kInfoClients,
   kInfoMemory,
+  kInfoTiers,
   kInfoPersistence,
   kInfoStats,
   kInfoReplication,
@@ -60,6 +62,7 @@ constexpr InfoSectionName kInfoSections[kInfoSectionCount] = {
     {"server", "Server", true},
     {"clients", "Clients", true},
     {"memory", "Memory", true},
+    {"tiers", "Tiers", true},  // memkeydb's: tiered memory in detail
     {"persistence", "Persistence", true},
     {"stats", "Stats", true},
     {"replication", "Replication", true},
@@ -211,6 +214,12 @@ void InfoMemory(Server& server, InfoText& t) {
   t.Bytes("used_memory_pmem", m.far);
   t.Add("pmem_threshold", tiers.policy().threshold());
   t.Add("memory_alloc_policy", AllocPolicyName(tiers.policy().mode()));
+  t.Add("used_memory_dram_perc",
+        Format("%.2f%%", m.used > 0 ? 100.0 * static_cast<double>(m.dram) / m.used : 100.0));
+  t.Add("dram_pmem_ratio_target",
+        Format("%" PRId64 ":%" PRId64, cfg.dram_pmem_ratio[0], cfg.dram_pmem_ratio[1]));
+  t.Add("dram_pmem_ratio_current",
+        Format("1:%.4f", m.dram > 0 ? static_cast<double>(m.far) / m.dram : 0.0));
   t.Bytes("used_memory_rss", m.rss);
   t.Bytes("used_memory_peak", m.peak);
   t.Add("used_memory_peak_perc",
@@ -220,11 +229,12 @@ void InfoMemory(Server& server, InfoText& t) {
   t.Add("used_memory_dataset", m.dataset);
   t.Add("used_memory_dataset_perc",
         Format("%.2f%%", net > 0 ? 100.0 * static_cast<double>(m.dataset) / net : 0.0));
-  // memkind does not expose its allocator's active/resident figures through the tier layer;
-  // the counted bytes and the process RSS stand in for them.
-  t.Add("allocator_allocated", m.used);
-  t.Add("allocator_active", m.used);
-  t.Add("allocator_resident", m.rss);
+  // memkind's jemalloc figures, both tiers together.
+  TierAllocatorStats dram_stats = tiers.AllocatorStats(Tier::kDram);
+  TierAllocatorStats far_stats = tiers.AllocatorStats(Tier::kFar);
+  t.Add("allocator_allocated", static_cast<uint64_t>(dram_stats.allocated + far_stats.allocated));
+  t.Add("allocator_active", static_cast<uint64_t>(dram_stats.active + far_stats.active));
+  t.Add("allocator_resident", static_cast<uint64_t>(dram_stats.resident + far_stats.resident));
   t.Bytes("total_system_memory", TotalSystemMemory());
   t.Add("used_memory_lua", "0");
   t.Add("used_memory_vm_eval", "0");
@@ -260,6 +270,68 @@ void InfoMemory(Server& server, InfoText& t) {
   t.Add("active_defrag_running", "0");
   t.Add("lazyfree_pending_objects", std::to_string(MemoryTiers::Get().background_pending()));
   t.Add("lazyfreed_objects", "0");
+}
+
+// Tiered memory in detail: the backend, the allocator per tier, the controller, the rebalancer.
+void InfoTiers(Server& server, InfoText& t) {
+  t.Section("Tiers");
+  const Config& cfg = server.config();
+  MemoryTiers& tiers = MemoryTiers::Get();
+  const Tiering& tiering = server.tiering();
+  const TierController& ctl = tiering.controller();
+  t.Add("memory_alloc_policy", AllocPolicyName(tiers.policy().mode()));
+  t.Add("pmem_backend", FarBackendName(tiers.far_backend()));
+  t.Add("pmem_kmem_kind", tiers.far_backend() == FarBackend::kKmemDax ? cfg.pmem_kmem_kind : "");
+  t.Add("pmem_numa_nodes", tiering.FarNodes());
+  t.Add("pmem_dir", tiers.far_backend() == FarBackend::kFile ? tiers.far_spec().dir : "");
+  t.Bytes("pmem_capacity", static_cast<int64_t>(tiers.far_spec().capacity));
+  t.Bytes("pmem_maxmemory", tiers.far_limit());
+  t.Add("pmem_full_policy", cfg.pmem_full_policy);
+  t.Add("pmem_full", tiers.far_full() ? 1 : 0);
+  t.Add("pmem_fallbacks", tiers.fallbacks());
+  t.Add("fork_snapshot_safe", tiers.fork_snapshot_safe() ? 1 : 0);
+  for (Tier tier : {Tier::kDram, Tier::kFar}) {
+    std::string name = TierName(tier);
+    TierAllocatorStats st = tiers.AllocatorStats(tier);
+    t.Bytes("used_memory_" + name, tiers.used(tier));
+    t.Add(name + "_allocations", tiers.allocations(tier));
+    t.Add(name + "_allocator_allocated", static_cast<uint64_t>(st.allocated));
+    t.Add(name + "_allocator_active", static_cast<uint64_t>(st.active));
+    t.Add(name + "_allocator_resident", static_cast<uint64_t>(st.resident));
+  }
+  double far = ctl.current_far_share();
+  t.Add("dram_share_perc", Format("%.2f%%", 100 * (1 - far)));
+  double target = ctl.target_far_share();
+  t.Add("dram_share_target_perc", std::isnan(target) ? "" : Format("%.2f%%", 100 * (1 - target)));
+  t.Add("controller_state", ctl.state());
+  const Boundary& b = tiers.policy().boundary();
+  t.Add("controller_boundary", static_cast<uint64_t>(b.boundary_from));
+  t.Add("controller_boundary_far_from", static_cast<uint64_t>(b.far_from));
+  t.Fixed("controller_boundary_far_fraction",
+          b.boundary_from == b.far_from ? 1.0 : static_cast<double>(b.far_fraction) / Boundary::kOne,
+          4);
+  if (const RatioController* rc = ctl.ratio()) {
+    t.Fixed("controller_knob", rc->knob(), 4);
+    t.Fixed("controller_gain", rc->gain(), 4);
+    t.Add("controller_steps", rc->steps());
+  } else {
+    t.Add("controller_knob", "");
+    t.Add("controller_gain", "");
+    t.Add("controller_steps", "0");
+  }
+  t.Add("controller_boundary_changes", ctl.boundary_changes());
+  t.Add("controller_census_placements", ctl.census_placements());
+  t.Add("controller_check_period_ms", cfg.memory_ratio_check_period);
+  const Rebalancer& rb = tiering.rebalancer();
+  t.Add("rebalancer_episodes", tiering.rebalance_episodes());
+  t.Add("rebalancer_walks", rb.passes());
+  t.Add("rebalancer_slices", rb.slices());
+  t.Add("rebalancer_busy_ms", rb.busy_us() / 1000);
+  t.Add("rebalancer_values_to_pmem", rb.moved().blocks_to_far);
+  t.Add("rebalancer_bytes_to_pmem", rb.moved().bytes_to_far);
+  t.Add("rebalancer_values_to_dram", rb.moved().blocks_to_dram);
+  t.Add("rebalancer_bytes_to_dram", rb.moved().bytes_to_dram);
+  t.Add("rebalancer_failed_moves", rb.moved().failed);
 }
 
 void InfoPersistence(Server& server, InfoText& t) {
@@ -465,6 +537,9 @@ std::string GenerateInfo(Server& server, const bool (&wanted)[kInfoSectionCount]
         break;
       case kInfoKeyspace:
         InfoKeyspace(server, t);
+        break;
+      case kInfoTiers:
+        InfoTiers(server, t);
         break;
       case kInfoSectionCount:
         break;

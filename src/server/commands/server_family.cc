@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "memory/memory_tiers.h"
 #include "server/command_table.h"
 #include "server/commands/families.h"
 #include "server/commands/server_internal.h"
@@ -68,6 +69,25 @@ void ShutdownCommand(CommandContext& ctx) {
   ctx.client().flags |= kClientCloseAfterReply;
 }
 
+// BGSAVE [SCHEDULE]
+// A forked snapshot is point-in-time only if every tier keeps fork copy-on-write. The file
+// backend maps its memory MAP_SHARED: a child would see the parent's later writes and write a
+// torn file, so BGSAVE refuses there. (RDB writing itself is the persistence work; until then
+// BGSAVE answers that it is not available.)
+void BgsaveCommand(CommandContext& ctx) {
+  if (ctx.argc() > 2 && !(ctx.argc() == 3 && ctx.ArgIs(2, "schedule"))) {
+    ctx.SyntaxError();
+    return;
+  }
+  if (!MemoryTiers::Get().fork_snapshot_safe()) {
+    ctx.Error(
+        "ERR Background save refused: the far-memory backend 'file' maps its memory MAP_SHARED, "
+        "so a forked child would not see a point-in-time snapshot and would write a torn file");
+    return;
+  }
+  ctx.Error("ERR Background save is not available: RDB persistence is not implemented yet");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The table
 
@@ -81,6 +101,8 @@ const CommandSpec kServerCommands[] = {
      "O(N) when saving, where N is the total number of keys in all databases when saving data, "
      "otherwise O(1)",
      "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]", ShutdownCommand},
+    {"bgsave", -1, kAdm | kCmdNoScript, 0, 0, 0, "server", "1.0.0",
+     "Asynchronously save the dataset to disk", "O(1)", "[SCHEDULE]", BgsaveCommand},
     {},
 };
 

@@ -110,17 +110,18 @@ class ServerCommandsTest : public CommandTest {
 
 TEST_F(ServerCommandsTest, InfoDefaultSections) {
   ParsedInfo info = Info({});
-  std::vector<std::string> want = {"Server",     "Clients",     "Memory",  "Persistence",
-                                   "Stats",      "Replication", "CPU",     "Modules",
-                                   "Errorstats", "Cluster",     "Keyspace"};
+  std::vector<std::string> want = {"Server",  "Clients",    "Memory",  "Tiers",
+                                   "Persistence", "Stats", "Replication", "CPU",
+                                   "Modules", "Errorstats", "Cluster", "Keyspace"};
   EXPECT_EQ(info.titles, want);
   EXPECT_EQ(ParseInfo(Run({"info", "default"})).titles, want);
 }
 
 TEST_F(ServerCommandsTest, InfoAllAndEverything) {
   std::vector<std::string> want = {
-      "Server",  "Clients",      "Memory",     "Persistence",  "Stats",   "Replication", "CPU",
-      "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace"};
+      "Server",       "Clients",    "Memory",       "Tiers",   "Persistence", "Stats", "Replication",
+      "CPU",          "Modules",    "Commandstats", "Errorstats", "Latencystats", "Cluster",
+      "Keyspace"};
   EXPECT_EQ(Info({"all"}).titles, want);
   EXPECT_EQ(Info({"everything"}).titles, want);
   EXPECT_EQ(Info({"default", "everything"}).titles, want);
@@ -130,7 +131,7 @@ TEST_F(ServerCommandsTest, InfoSelectedSectionsKeepServerOrder) {
   // Sections come in the server's order, not the request's, each once; names ignore case.
   EXPECT_EQ(Info({"keyspace", "CPU", "server", "Server"}).titles,
             (std::vector<std::string>{"Server", "CPU", "Keyspace"}));
-  EXPECT_EQ(Info({"default", "commandstats"}).titles.size(), 12u);
+  EXPECT_EQ(Info({"default", "commandstats"}).titles.size(), 13u);
 }
 
 TEST_F(ServerCommandsTest, InfoUnknownSectionIsEmpty) {
