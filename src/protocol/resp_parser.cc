@@ -366,6 +366,10 @@ void RequestParser::BuildArgs(const char* buf) {
   }
 }
 
+bool RequestParser::InLargeBulk() const {
+  return state_ == State::kBulkData && bulk_len_ >= 32 * 1024;
+}
+
 size_t RequestParser::BytesWanted() const {
   if (state_ == State::kBulkData) {
     const uint64_t end = pos_ + static_cast<uint64_t>(bulk_len_) + 2;

@@ -95,6 +95,9 @@ class RequestParser {
   // connection can size the next read; the number comes from the client's length field, so
   // grow buffers towards it gradually rather than allocating it up front.
   size_t BytesWanted() const;
+  // True while inside a bulk of 32 KiB or more (Redis's "big argument"): the connection then
+  // reads exactly up to its end, so the query buffer holds nothing past it.
+  bool InLargeBulk() const;
 
   // True while a partially received request is pending.
   bool in_progress() const { return state_ != State::kIdle; }

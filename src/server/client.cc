@@ -70,9 +70,9 @@ void Client::HandleReadable() {
   if (wanted > want) want = std::min(wanted, kMaxReadAhead);
   EnsureReadSpace(want);
   // While a large bulk is pending, read no further than its end (as Redis does): the query
-  // buffer limit is checked before parsing, so reading the next argument in the same call
-  // would count both against it.
-  size_t room = wanted > kReadChunk ? want : in_cap_ - in_len_;
+  // buffer limit is checked before parsing, and the bulk counts against it until complete, so
+  // reading into the next argument in the same call would count both.
+  size_t room = parser_.InLargeBulk() ? std::min(wanted, kMaxReadAhead) : in_cap_ - in_len_;
   ssize_t n = read(fd_, in_ + in_len_, room);
   if (n == 0) {
     CloseAsync();
