@@ -10,7 +10,7 @@
 DEPS := build-essential cmake ninja-build pkg-config \
         libmemkind-dev libnuma-dev libdaxctl-dev libhwloc-dev \
         libgtest-dev libgmock-dev libbenchmark-dev libhiredis-dev libxxhash-dev \
-        redis-server redis-tools python3 python3-redis python3-pytest
+        redis-server redis-tools python3 python3-redis python3-pytest python3-matplotlib
 JOBS ?= $(shell nproc)
 PY := /usr/bin/python3
 
@@ -37,8 +37,15 @@ asan:
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMEMKEYDB_SANITIZE=ON >/dev/null
 	cmake --build build-asan -j $(JOBS)
 
+# On a machine with a single NUMA node (no PMem or CXL node), MEMKIND_DAX_KMEM_NODES=0 lets the
+# KMEM DAX far tier run on node 0's DRAM, so a far-memory policy can be tried (ARGS, or CONFIG
+# SET memory-alloc-policy ratio at run time). A real far node is left for memkind to find.
+SINGLE_NODE := $(shell [ -d /sys/devices/system/node/node1 ] || echo 1)
+KMEM_ENV := $(if $(and $(SINGLE_NODE),$(if $(MEMKIND_DAX_KMEM_NODES),,1)),MEMKIND_DAX_KMEM_NODES=0)
+ARGS ?=
+
 run: deps build
-	./build/memkeydb-server --bind 127.0.0.1 --port 6379
+	$(KMEM_ENV) ./build/memkeydb-server --bind 127.0.0.1 --port 6379 $(ARGS)
 
 unit-test: build
 	cd build && ctest --output-on-failure -j $(JOBS)
@@ -59,6 +66,7 @@ test: deps
 
 bench: deps build
 	$(PY) bench/compare.py
+	$(PY) bench/tiers.py
 
 clean:
 	rm -rf build build-debug build-asan
