@@ -156,6 +156,87 @@ TEST_F(RebalancerTest, CensusOfAWalkCountsWhereTheValuesAre) {
   EXPECT_EQ(pass.census->total(Tier::kFar), bytes[0] + bytes[1]);
 }
 
+// The per-tier counters equal what the data structures hold, through random inserts, deletes,
+// overwrites, appends, in-place growth, copies and moves, under a fractional boundary; and
+// return to where they started once everything is gone.
+TEST_F(RebalancerTest, ExactAccountingUnderRandomOperations) {
+  MemoryTiers& m = MemoryTiers::Get();
+  dbs_.clear();  // start from nothing allocated by the fixture
+  m.WaitForBackgroundFrees();
+  int64_t base[kNumTiers] = {m.used(Tier::kDram), m.used(Tier::kFar)};
+  m.policy().SetMode(AllocPolicy::kRatio, true);
+  m.policy().set_boundary(Boundary{96, 112, Boundary::kOne / 3});
+  auto db = std::make_unique<Database>(0);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 2000; ++i) keys.push_back("k" + std::to_string(i));
+  auto check = [&](const char* when) {
+    size_t bytes[kNumTiers] = {0, 0};
+    db->table().ForEach([&](Entry* e) {
+      bytes[0] += e->AllocatedBytes();
+      e->value.ExternalBytesByTier(bytes);
+    });
+    bytes[0] += db->table().TableBytes();
+    m.WaitForBackgroundFrees();
+    ASSERT_EQ(m.used(Tier::kDram) - base[0], static_cast<int64_t>(bytes[0]))
+        << when << " seed=" << seed_;
+    ASSERT_EQ(m.used(Tier::kFar) - base[1], static_cast<int64_t>(bytes[1]))
+        << when << " seed=" << seed_;
+  };
+  Rebalancer r;
+  for (int step = 0; step < 60000; ++step) {
+    const std::string& key = keys[rng_() % keys.size()];
+    Entry* e = db->FindRaw(key);
+    switch (rng_() % 8) {
+      case 0:
+      case 1: {  // insert or overwrite
+        if (e == nullptr) e = db->Add(key);
+        e->value.SetString(std::string(rng_() % 300, 'x'), false);
+        break;
+      }
+      case 2:  // delete
+        db->Delete(key);
+        break;
+      case 3:  // append
+        if (e != nullptr && e->value.type() == ValueType::kString) {
+          size_t len = e->value.StringLength();
+          e->value.MutableString(len + rng_() % 64)[0] = 'a';
+        }
+        break;
+      case 4:  // SETRANGE-like growth far past the end, or truncation
+        if (e != nullptr) e->value.MutableString(rng_() % 2 ? rng_() % 4000 : rng_() % 20);
+        break;
+      case 5:  // COPY
+        if (e != nullptr) {
+          Entry* dst = db->FindRaw(key + "c");
+          if (dst == nullptr) dst = db->Add(key + "c");
+          dst->value.CopyStringFrom(e->value);
+        }
+        break;
+      case 6:  // integers own nothing
+        if (e != nullptr) e->value.SetInt(static_cast<int64_t>(rng_()));
+        break;
+      case 7:  // now and then, a little rebalancing with a rule that moves both ways
+        if (step % 13 == 0) {
+          std::vector<std::unique_ptr<Database>> one;
+          one.push_back(std::move(db));
+          r.RunSlice(one, MoveRule{200, 150}, MonotonicUs() + 200, [](MoveRule*) { return true; });
+          db = std::move(one[0]);
+        }
+        break;
+    }
+    if (step % 5000 == 0) check("during");
+  }
+  check("at the end");
+  EXPECT_GT(r.moved().blocks_to_far, 0u);
+  EXPECT_GT(r.moved().blocks_to_dram, 0u);
+  EXPECT_GT(m.used(Tier::kFar), base[1]);  // the fractional boundary placed some of it far
+  db->Clear();
+  db.reset();
+  m.WaitForBackgroundFrees();
+  EXPECT_EQ(m.used(Tier::kFar), base[1]) << "seed=" << seed_;
+  EXPECT_EQ(m.used(Tier::kDram), base[0]) << "seed=" << seed_;
+}
+
 TEST_F(RebalancerTest, ReportsMovesPerWalk) {
   Fill(2000);
   Rebalancer r;
