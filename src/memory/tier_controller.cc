@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "memory/size_class.h"
+
 namespace memkeydb {
 
 void TierController::Configure(const TierSettings& s) {
@@ -36,6 +38,7 @@ void TierController::Configure(const TierSettings& s) {
   }
   phase_ = Phase::kIdle;
   consistent_ = false;
+  unreachable_backoff_ = kMinBackoff / 2;
   ++walk_generation_;
 }
 
@@ -57,6 +60,7 @@ void TierController::SetKnob(double k) {
 
 bool TierController::Step() {
   if (!ratio_ || !tiers_->far_available() || phase_ == Phase::kMoving) return false;
+  if (phase_ == Phase::kUnreachable) ++unreachable_periods_;
   if (!ratio_->Step(tiers_->used(Tier::kDram), tiers_->used(Tier::kFar))) return false;
   tiers_->policy().set_boundary(ratio_->boundary());
   ++boundary_changes_;
@@ -84,8 +88,14 @@ std::optional<MoveRule> TierController::WantMoves() {
   double size = std::fabs(error);
   switch (phase_) {
     case Phase::kUnreachable: {
+      // Look again once the data changed by a tenth, and not before a back-off of control
+      // periods (10, doubling up to 600 while the verdict stands): each look is a walk of the
+      // keyspace, and under a steady write load the verdict rarely changes.
       int64_t total = tiers_->used_total();
-      if (std::llabs(total - unreachable_total_) * 100 < unreachable_total_) return std::nullopt;
+      if (std::llabs(total - unreachable_total_) * 10 < unreachable_total_ ||
+          unreachable_periods_ < unreachable_backoff_) {
+        return std::nullopt;
+      }
       phase_ = Phase::kIdle;
       [[fallthrough]];
     }
@@ -99,6 +109,7 @@ std::optional<MoveRule> TierController::WantMoves() {
     case Phase::kMoving:
       if (size <= kStopMoving) {
         phase_ = Phase::kIdle;
+        unreachable_backoff_ = kMinBackoff / 2;  // reached: the next verdict starts afresh
         return std::nullopt;
       }
       // Everything on the wrong side of the boundary; the boundary class itself only in the
@@ -144,12 +155,33 @@ void TierController::OnPassComplete(const TierCensus& census, uint64_t moved) {
   double before = ratio_->knob();
   SetKnob(KnobFromCensus(census));
   ++census_placements_;
-  if (phase_ == Phase::kMoving && moved == 0 && std::fabs(ratio_->knob() - before) < 0.05) {
-    phase_ = Phase::kUnreachable;  // nothing moved and nothing new to move
+  bool stalled = phase_ == Phase::kMoving && moved == 0 && std::fabs(ratio_->knob() - before) < 0.05;
+  if (stalled || !HasCandidates(census)) {
+    // Nothing moved and nothing new would, or the census shows nothing on the side that would
+    // have to give: metadata alone exceeds the DRAM share, or everything movable is already
+    // where the error wants it.
+    phase_ = Phase::kUnreachable;
     unreachable_total_ = tiers_->used_total();
+    unreachable_periods_ = 0;
+    unreachable_backoff_ = std::min(kMaxBackoff, unreachable_backoff_ * 2);
     return;
   }
   phase_ = Phase::kMoving;
+}
+
+bool TierController::HasCandidates(const TierCensus& census) const {
+  double error = ratio_->target_far_share() - current_far_share();
+  const Boundary& b = tiers_->policy().boundary();
+  // The classes a moving walk would take from: DRAM at or above the boundary class (toward
+  // far), or far below the top of the boundary class (toward DRAM).
+  int from_class = SizeClass(b.boundary_from);
+  int to_class = SizeClass(b.far_from);
+  uint64_t bytes = 0;
+  for (int c = 0; c < TierCensus::kClasses; ++c) {
+    if (error > 0 && c >= from_class) bytes += census.bytes[static_cast<int>(Tier::kDram)][c];
+    if (error < 0 && c < to_class) bytes += census.bytes[static_cast<int>(Tier::kFar)][c];
+  }
+  return bytes > 0;
 }
 
 const char* TierController::state() const {

@@ -21,7 +21,9 @@
 //      never chase noise). A walk that ends first recomputes the boundary from its own census;
 //      one that moved nothing and would not move the boundary means the target cannot be
 //      reached with what is stored (metadata alone is over the DRAM share, or the far tier is
-//      full): moving stops until the totals change by 1% or the settings change.
+//      full); so does a census with nothing on the side that would have to give. Walking
+//      then stops until the totals change by 10% and a back-off of control periods has
+//      passed (10, doubling to 100 while the verdict stands), or the settings change.
 // Steering (Step) pauses while values move, so the boundary they follow holds still.
 // REQUIRES: main thread.
 #pragma once
@@ -83,6 +85,8 @@ class TierController {
  private:
   enum class Phase { kIdle, kCensus, kMoving, kUnreachable };
   void SetKnob(double k);
+  // Whether the census holds bytes a moving walk under the current boundary would move.
+  bool HasCandidates(const TierCensus& census) const;
 
   MemoryTiers* tiers_;
   TierSettings settings_;
@@ -90,6 +94,9 @@ class TierController {
   Phase phase_ = Phase::kIdle;
   bool consistent_ = false;  // static modes: the stored data follows the boundary
   int64_t unreachable_total_ = 0;
+  static constexpr int kMinBackoff = 10, kMaxBackoff = 100;  // control periods
+  int unreachable_periods_ = 0;
+  int unreachable_backoff_ = kMinBackoff / 2;  // doubled on each verdict
   uint64_t walk_generation_ = 0;
   uint64_t boundary_changes_ = 0;
   uint64_t census_placements_ = 0;

@@ -118,7 +118,10 @@ TEST_F(TierControllerTest, RatioModeHysteresis) {
   Put(Tier::kDram, 4096, 60);
   Put(Tier::kFar, 4096, 40);
   ASSERT_TRUE(c.WantMoves().has_value());  // census
-  c.OnPassComplete(TierCensus(), 0);
+  TierCensus census;
+  for (int i = 0; i < 60; ++i) census.Add(Tier::kDram, 4096, 4096);
+  for (int i = 0; i < 40; ++i) census.Add(Tier::kFar, 4096, 4096);
+  c.OnPassComplete(census, 0);
   Put(Tier::kFar, 4096, 19);  // 59/119 = 0.4958: inside the start band, outside the stop band
   EXPECT_TRUE(c.WantMoves().has_value());
   Put(Tier::kFar, 4096, 1);  // 60/120 = 0.5: stop
@@ -135,15 +138,32 @@ TEST_F(TierControllerTest, UnreachableTargetStopsWalkingUntilTheDataChanges) {
   c.Configure(s);
   Put(Tier::kDram, 64, 1000);  // not in any census: like metadata, it cannot move
   ASSERT_TRUE(c.WantMoves().has_value());
-  c.OnPassComplete(TierCensus(), 0);  // census: nothing movable
-  ASSERT_TRUE(c.WantMoves().has_value());
-  c.OnPassComplete(TierCensus(), 0);  // a moving walk moved nothing either
+  c.OnPassComplete(TierCensus(), 0);  // census: nothing movable, so no moving walk at all
   EXPECT_FALSE(c.WantMoves().has_value());
   EXPECT_STREQ(c.state(), "unreachable");
-  Put(Tier::kDram, 64, 5);  // 0.5%: still nothing
+  Put(Tier::kDram, 64, 50);  // 5%: still nothing
   EXPECT_FALSE(c.WantMoves().has_value());
-  Put(Tier::kDram, 64, 20);  // more than 1%: look again
-  EXPECT_TRUE(c.WantMoves().has_value());
+  Put(Tier::kDram, 64, 60);  // more than 10%, but the back-off (10 periods) has not passed
+  EXPECT_FALSE(c.WantMoves().has_value());
+  for (int i = 0; i < 10; ++i) c.Step();
+  EXPECT_TRUE(c.WantMoves().has_value());  // look again
+}
+
+TEST_F(TierControllerTest, AWalkThatMovesNothingMarksTheTargetUnreachable) {
+  TierController c(&tiers_);
+  TierSettings s;
+  s.policy = AllocPolicy::kRatio;
+  c.Configure(s);
+  TierCensus census;
+  census.Add(Tier::kDram, 4000, 4096);  // candidates, say, that the far tier refuses to take
+  Put(Tier::kDram, 4000, 1);
+  ASSERT_TRUE(c.WantMoves().has_value());
+  c.OnPassComplete(census, 0);
+  ASSERT_TRUE(c.WantMoves().has_value());
+  EXPECT_STREQ(c.state(), "rebalancing");
+  c.OnPassComplete(census, 0);  // the moving walk moved nothing, the boundary stays
+  EXPECT_FALSE(c.WantMoves().has_value());
+  EXPECT_STREQ(c.state(), "unreachable");
 }
 
 TEST_F(TierControllerTest, ChangingTheTargetKeepsTheKnob) {
