@@ -89,7 +89,7 @@ std::optional<MoveRule> TierController::WantMoves() {
   switch (phase_) {
     case Phase::kUnreachable: {
       // Look again once the data changed by a tenth, and not before a back-off of control
-      // periods (10, doubling up to 600 while the verdict stands): each look is a walk of the
+      // periods (10, doubling up to 100 while the verdict stands): each look is a walk of the
       // keyspace, and under a steady write load the verdict rarely changes.
       int64_t total = tiers_->used_total();
       if (std::llabs(total - unreachable_total_) * 10 < unreachable_total_ ||
