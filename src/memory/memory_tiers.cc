@@ -98,8 +98,21 @@ void* MemoryTiers::AllocateOn(size_t size, Tier wanted, Tier* tier) {
   return AllocateOn(size, wanted, tier, false);
 }
 
+Tier MemoryTiers::Place(Placement placement, size_t size) {
+  Tier t = policy_.Place(placement, size);
+  // Near dram-maxmemory, user data that would go to DRAM spills to far memory instead. The
+  // last sixteenth of the limit is left to metadata, which cannot spill.
+  if (t == Tier::kDram && dram_limit_ != 0 && placement == Placement::kUserData &&
+      far_kind_ != nullptr &&
+      used(Tier::kDram) + static_cast<int64_t>(size) > dram_limit_ - dram_limit_ / 16) {
+    ++spills_;
+    return Tier::kFar;
+  }
+  return t;
+}
+
 void* MemoryTiers::AllocateZeroed(size_t size, Placement placement, Tier* tier) {
-  return AllocateOn(size, policy_.Place(placement, size), tier, true);
+  return AllocateOn(size, Place(placement, size), tier, true);
 }
 
 void* MemoryTiers::AllocateOn(size_t size, Tier wanted, Tier* tier, bool zeroed) {
@@ -129,12 +142,12 @@ void* MemoryTiers::AllocateOn(size_t size, Tier wanted, Tier* tier, bool zeroed)
 }
 
 void* MemoryTiers::Allocate(size_t size, Placement placement, Tier* tier) {
-  return AllocateOn(size, policy_.Place(placement, size), tier);
+  return AllocateOn(size, Place(placement, size), tier);
 }
 
 void* MemoryTiers::Reallocate(void* p, size_t new_size, Placement placement, Tier* tier) {
   if (p == nullptr) return Allocate(new_size, placement, tier);
-  Tier wanted = policy_.Place(placement, new_size);
+  Tier wanted = Place(placement, new_size);
   if (wanted == *tier || (wanted == Tier::kFar && far_kind_ == nullptr)) {
     Count(*tier, p, -1);
     void* q = memkind_realloc(Kind(*tier == Tier::kDram ? dram_kind_ : far_kind_), p,

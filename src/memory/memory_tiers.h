@@ -135,12 +135,19 @@ class MemoryTiers {
   int64_t far_limit() const { return far_limit_; }
   // True when the far tier refused an allocation since the last successful far allocation.
   bool far_full() const { return far_full_; }
+  // Upper bound on DRAM bytes (dram-maxmemory); 0: none. Within a sixteenth of it, user data
+  // goes far (counted in spills()); metadata cannot, so the server refuses writes or evicts
+  // once DRAM passes the limit itself.
+  void set_dram_limit(int64_t bytes) { dram_limit_ = bytes; }
+  int64_t dram_limit() const { return dram_limit_; }
+  uint64_t spills() const { return spills_; }
 
   // memkind's allocator statistics for a tier (refreshed on each call; not for the hot path).
   TierAllocatorStats AllocatorStats(Tier t) const;
 
  private:
   void Count(Tier t, void* p, int64_t sign);
+  Tier Place(Placement placement, size_t size);
   void FreeInBackground(void* p, Tier tier);
   void* RawAlloc(Tier t, size_t size, bool zeroed);
   void* AllocateOn(size_t size, Tier wanted, Tier* tier, bool zeroed);
@@ -150,6 +157,8 @@ class MemoryTiers {
   FarBackend far_backend_ = FarBackend::kNone;
   FarTierSpec far_spec_;
   int64_t far_limit_ = 0;
+  int64_t dram_limit_ = 0;
+  uint64_t spills_ = 0;
   bool far_full_ = false;
   int64_t used_[kNumTiers] = {0, 0};
   int64_t allocations_[kNumTiers] = {0, 0};

@@ -14,6 +14,7 @@ void TierController::Configure(const TierSettings& s) {
   policy.SetMode(s.policy, tiers_->far_available());
   policy.set_table_on_dram(s.table_on_dram);
   tiers_->set_far_limit(s.far_limit);
+  tiers_->set_dram_limit(s.dram_limit);
   if (s.policy == AllocPolicy::kRatio) {
     RatioController::Options o;
     o.dram_part = s.dram_part;

@@ -46,6 +46,7 @@ struct TierSettings {
   size_t min_threshold = 24, max_threshold = 10000;
   bool table_on_dram = true;
   int64_t far_limit = 0;
+  int64_t dram_limit = 0;
 };
 
 class TierController {

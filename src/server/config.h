@@ -88,6 +88,7 @@ struct Config {
   std::string pmem_dir;                         // file backend: directory of the backing file
   int64_t pmem_capacity = 0;                    // file backend: maximum file size (0: no limit)
   int64_t pmem_maxmemory = 0;                   // far-tier byte limit (0: none)
+  int64_t dram_maxmemory = 0;                   // DRAM byte limit (0: none)
   std::string pmem_full_policy = "fallback";    // fallback | oom
 
   // Where the configuration came from (CONFIG REWRITE target); empty if none.

@@ -178,6 +178,7 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(NumOption("pmem-capacity", {}, kImmutable, {0, kLongMax, kMem},
                         &Config::pmem_capacity));
   d.push_back(NumOption("pmem-maxmemory", {}, 0, {0, kLongMax, kMem}, &Config::pmem_maxmemory));
+  d.push_back(NumOption("dram-maxmemory", {}, 0, {0, kLongMax, kMem}, &Config::dram_maxmemory));
   d.push_back(EnumOption("pmem-full-policy", {}, 0, {{"fallback", 0}, {"oom", 1}},
                          &Config::pmem_full_policy));
   d.push_back(EnumOption("pmem-variant", {}, kImmutable, {{"single", 0}, {"multiple", 1}}, nullptr,

@@ -2,9 +2,10 @@
 //
 // Like Redis, eviction is approximate: each round samples maxmemory-samples keys per database
 // (all keys, or those with a TTL for the volatile-* policies) into a pool of the 16 best
-// candidates seen so far, and evicts the best one still present. The limit is on used_memory,
+// candidates seen so far, and evicts the best one still present. maxmemory limits used_memory,
 // both tiers together (what INFO reports), so a ratio-mode server with maxmemory holds at most
-// that many bytes across DRAM and far memory.
+// that many bytes across DRAM and far memory; dram-maxmemory limits the DRAM tier alone (user
+// data spills to far memory first, see MemoryTiers::set_dram_limit).
 
 #include <algorithm>
 #include <cstdint>
@@ -86,10 +87,15 @@ void Server::TouchAccessClock(Entry* e) {
   e->set_clock((NowMinutes() << 8) | counter);
 }
 
+bool Server::OverMemoryLimit() const {
+  const MemoryTiers& tiers = MemoryTiers::Get();
+  return (config_.maxmemory > 0 && tiers.used_total() > config_.maxmemory) ||
+         (config_.dram_maxmemory > 0 && tiers.used(Tier::kDram) > config_.dram_maxmemory);
+}
+
 bool Server::PerformEvictions() {
-  if (config_.maxmemory <= 0) return true;
-  MemoryTiers& tiers = MemoryTiers::Get();
-  if (tiers.used_total() <= config_.maxmemory) return true;
+  if (config_.maxmemory <= 0 && config_.dram_maxmemory <= 0) return true;
+  if (!OverMemoryLimit()) return true;
   if (eviction_policy_ == EvictionPolicy::kNoEviction) return false;
   bool volatile_only = eviction_policy_ == EvictionPolicy::kVolatileLru ||
                        eviction_policy_ == EvictionPolicy::kVolatileLfu ||
@@ -112,7 +118,7 @@ bool Server::PerformEvictions() {
       }
     }
   };
-  while (tiers.used_total() > config_.maxmemory) {
+  while (OverMemoryLimit()) {
     Database* victim_db = nullptr;
     std::string victim;
     if (random) {
@@ -160,7 +166,7 @@ bool Server::PerformEvictions() {
     ++stats_.evicted_keys;
     if (MonotonicUs() - start > kMaxEvictionUs) break;
   }
-  return tiers.used_total() <= config_.maxmemory;
+  return !OverMemoryLimit();
 }
 
 }  // namespace memkeydb

@@ -491,9 +491,13 @@ bool Server::MemoryAllowsCommand(Client* c, Command* cmd) {
     reject = true;
   }
   if (!reject) return true;
-  Reject(c, cmd,
-         over ? "OOM command not allowed when used memory > 'maxmemory'."
-              : "OOM command not allowed when far memory is full (pmem-full-policy oom).");
+  const char* why = "OOM command not allowed when far memory is full (pmem-full-policy oom).";
+  if (over) {
+    bool total = config_.maxmemory > 0 && MemoryTiers::Get().used_total() > config_.maxmemory;
+    why = total ? "OOM command not allowed when used memory > 'maxmemory'."
+                : "OOM command not allowed when used DRAM > 'dram-maxmemory'.";
+  }
+  Reject(c, cmd, why);
   return false;
 }
 

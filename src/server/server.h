@@ -128,6 +128,8 @@ class Server : public KeyEvents {
   // Evicts keys by maxmemory-policy until used_memory is at most maxmemory. Returns false if
   // it is still over (noeviction, nothing evictable, or out of time for this call).
   bool PerformEvictions();
+  // used_memory over maxmemory, or DRAM over dram-maxmemory.
+  bool OverMemoryLimit() const;
   // Carries maxmemory-policy into the access clock (LRU seconds or the LFU counter).
   void ApplyEvictionPolicy();
   void UpdateAccessClock(int64_t now_ms);

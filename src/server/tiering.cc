@@ -77,6 +77,7 @@ std::string Tiering::Apply(const Config& config) {
   s.max_threshold = static_cast<size_t>(config.dynamic_threshold_max);
   s.table_on_dram = config.hashtable_on_dram;
   s.far_limit = config.pmem_maxmemory;
+  s.dram_limit = config.dram_maxmemory;
   controller_.Configure(s);
   next_check_us_ = 0;  // step at the next tick
   return "";

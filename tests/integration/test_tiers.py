@@ -309,3 +309,27 @@ def test_maxmemory_counts_both_tiers_and_evicts():
             "-", b"OOM command not allowed when used memory > 'maxmemory'.")
         assert c.execute("GET", "k99999").kind == "$"
         sock.close()
+
+
+def test_dram_maxmemory_spills_user_data_then_refuses_writes():
+    with servers.start_memkeydb(env=KMEM_ENV, memory_alloc_policy="threshold",
+                                static_threshold="100000", dram_maxmemory="16mb") as srv:
+        c = srv.connect()
+        # Values under the threshold belong in DRAM; near 16 MB of DRAM they spill to far memory
+        # (the last sixteenth is left to the keys' metadata).
+        replies = c.pipeline([("SET", "k%d" % i, value_for(i, 3000)) for i in range(10000)])
+        assert all(r == Reply("+", b"OK") for r in replies), [r for r in replies if r.kind == "-"][:1]
+        t = info(c)
+        assert int(t["dram_spills"]) > 0
+        assert int(t["used_memory_pmem"]) > 10 * 1024 * 1024
+        assert int(t["used_memory_dram"]) <= 16 * 1024 * 1024
+        assert c.execute("GET", "k9999") == Reply("$", value_for(9999, 3000))
+        # Metadata cannot spill: with many small keys DRAM reaches the limit and writes stop.
+        replies = c.pipeline([("SET", "s%d" % i, "1") for i in range(200000)])
+        oom = Reply("-", b"OOM command not allowed when used DRAM > 'dram-maxmemory'.")
+        refused = sum(1 for r in replies if r == oom)
+        assert refused > 100000, refused
+        assert int(info(c)["used_memory_dram"]) <= 16 * 1024 * 1024 + 4096
+        assert c.execute("GET", "k0") == Reply("$", value_for(0, 3000))  # reads still work
+        assert c.execute("CONFIG", "SET", "dram-maxmemory", "0") == Reply("+", b"OK")
+        assert c.execute("SET", "s199999", "1") == Reply("+", b"OK")

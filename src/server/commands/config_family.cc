@@ -110,7 +110,7 @@ bool IsTierOption(const std::string& name) {
   static const char* const kNames[] = {
       "memory-alloc-policy",       "static-threshold",      "dram-pmem-ratio",
       "initial-dynamic-threshold", "dynamic-threshold-min", "dynamic-threshold-max",
-      "hashtable-on-dram",         "pmem-maxmemory"};
+      "hashtable-on-dram",         "pmem-maxmemory",        "dram-maxmemory"};
   for (const char* n : kNames) {
     if (name == n) return true;
   }

@@ -286,6 +286,8 @@ void InfoTiers(Server& server, InfoText& t) {
   t.Add("pmem_dir", tiers.far_backend() == FarBackend::kFile ? tiers.far_spec().dir : "");
   t.Bytes("pmem_capacity", static_cast<int64_t>(tiers.far_spec().capacity));
   t.Bytes("pmem_maxmemory", tiers.far_limit());
+  t.Bytes("dram_maxmemory", tiers.dram_limit());
+  t.Add("dram_spills", tiers.spills());
   t.Add("pmem_full_policy", cfg.pmem_full_policy);
   t.Add("pmem_full", tiers.far_full() ? 1 : 0);
   t.Add("pmem_fallbacks", tiers.fallbacks());
