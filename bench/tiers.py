@@ -9,7 +9,8 @@ the DRAM share and the placement boundary (pmem_threshold) are drawn against tim
 
 Part 2 (cost): redis-benchmark throughput and server CPU per operation against memkeydb in
 `ratio 1:3` mode and in `only-dram` mode, alternating, several rounds, medians; reported as
-ratio/only-dram.
+ratio/only-dram. Each server first gets the keyspace the benchmark draws from (--preload keys
+of the run's value size) and the controller settles, so the runs measure steady state.
 
   /usr/bin/python3 bench/tiers.py                       # full run (1M keys)
   /usr/bin/python3 bench/tiers.py --keys 200000 --rounds 1 --requests 100000   # quick
@@ -34,7 +35,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 sys.path.insert(0, HERE)
-from compare import run_benchmark  # noqa: E402
+from compare import load_strings, run_benchmark  # noqa: E402
 from helpers.servers import start_memkeydb  # noqa: E402
 
 KMEM_ENV = dict(os.environ, MEMKIND_DAX_KMEM_NODES="0")
@@ -200,18 +201,32 @@ def draw(sampler, path):
     print("chart:", path)
 
 
+def settle(srv, limit=60):
+    conn = srv.connect()
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        if info(conn, "tiers")["controller_state"] in ("holding", "unreachable", "off"):
+            return
+        time.sleep(0.2)
+
+
 def throughput(args):
     modes = [("only-dram", {}), ("ratio 1:3", {"memory_alloc_policy": "ratio",
                                                 "dram_pmem_ratio": ("1", "3")})]
     results = {}  # (mode, test, pipeline, size) -> [rps], cpu/op
     for rnd in range(args.rounds):
         for name, opts in (modes if rnd % 2 == 0 else modes[::-1]):
-            with start_memkeydb(env=KMEM_ENV, **opts) as srv:
-                for size in args.data_sizes:
+            for size in args.data_sizes:
+                with start_memkeydb(env=KMEM_ENV, **opts) as srv:
+                    # Steady state: the keyspace the benchmark draws from is loaded first, and
+                    # the controller has settled, so the runs measure placement, not a
+                    # rebalancing of data the previous test left behind.
+                    load_strings(srv.port, args.preload, size)
+                    settle(srv)
                     for p in args.pipelines:
                         for test in args.tests:
                             r, cpu = run_benchmark(srv.port, srv.proc.pid, test, p, args.requests,
-                                                   50, 1000000, size)
+                                                   50, args.preload, size)
                             for label, rps in r.items():
                                 results.setdefault((name, label, p, size), []).append((rps, cpu))
     rows = []
@@ -237,6 +252,8 @@ def main():
     ap.add_argument("--tests", default="set,get")
     ap.add_argument("--pipelines", default="1,16")
     ap.add_argument("--data-sizes", default="100,1000")
+    ap.add_argument("--preload", type=int, default=1000000,
+                    help="keys loaded before the throughput runs (and their -r)")
     ap.add_argument("--skip-throughput", action="store_true")
     args = ap.parse_args()
     args.tests = args.tests.split(",")
