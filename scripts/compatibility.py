@@ -18,10 +18,10 @@ from helpers.resp import to_py  # noqa: E402
 
 # Implemented commands whose behaviour differs from Redis 7.0 in some way.
 PARTIAL = {
-    "BGSAVE": "does not save yet (persistence is not built): answers an error; on the file "
+    "bgsave": "does not save yet (persistence is not built): answers an error; on the file "
               "far-memory backend it refuses because a forked snapshot would be torn",
     "flushall": "does not write an RDB file when save points are set (persistence not built yet)",
-    "object": "ENCODING of collections not applicable yet; FREQ needs an LFU maxmemory-policy (eviction not built yet)",
+    "object": "ENCODING of collections not applicable yet",
     "copy": "strings only until the collection types exist",
     "shutdown": "SAVE cannot write an RDB file yet (persistence not built)",
     "debug": "SLEEP, SET-ACTIVE-EXPIRE, OBJECT, DIGEST, DIGEST-VALUE and a few more; not every Redis subcommand",
