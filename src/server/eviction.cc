@@ -34,8 +34,15 @@ std::mt19937_64& EvictionRng() {
 
 uint32_t NowMinutes() { return static_cast<uint32_t>(NowMs() / 60000) & 0xffff; }
 
-// The LFU counter after decay: one less per lfu-decay-time minutes since the last decrement.
-uint32_t LfuDecayed(uint32_t clock, int64_t decay_time) {
+}  // namespace
+
+uint32_t LruClock() { return static_cast<uint32_t>(NowMs() / 1000) & Entry::kClockMask; }
+
+uint32_t LruIdleSeconds(uint32_t clock, uint32_t now_lru) {
+  return now_lru >= clock ? now_lru - clock : now_lru + (Entry::kClockMask - clock);
+}
+
+uint32_t LfuDecayedCounter(uint32_t clock, int64_t decay_time) {
   uint32_t counter = clock & 0xff;
   uint32_t last = clock >> 8;
   uint32_t now = NowMinutes();
@@ -43,8 +50,6 @@ uint32_t LfuDecayed(uint32_t clock, int64_t decay_time) {
   uint32_t periods = decay_time > 0 ? static_cast<uint32_t>(elapsed / decay_time) : 0;
   return periods > counter ? 0 : counter - periods;
 }
-
-}  // namespace
 
 EvictionPolicy ParseEvictionPolicy(const std::string& name) {
   if (name == "volatile-lru") return EvictionPolicy::kVolatileLru;
@@ -78,7 +83,7 @@ void Server::TouchAccessClock(Entry* e) {
   }
   // Redis's logarithmic counter: decay by elapsed time, then increment with probability
   // 1 / ((counter - init) * lfu-log-factor + 1).
-  uint32_t counter = LfuDecayed(e->clock(), config_.lfu_decay_time);
+  uint32_t counter = LfuDecayedCounter(e->clock(), config_.lfu_decay_time);
   if (counter < 255) {
     double base = counter > kLfuInitValue ? counter - kLfuInitValue : 0;
     double p = 1.0 / (base * static_cast<double>(config_.lfu_log_factor) + 1);
@@ -104,18 +109,16 @@ bool Server::PerformEvictions() {
   bool random = eviction_policy_ == EvictionPolicy::kVolatileRandom ||
                 eviction_policy_ == EvictionPolicy::kAllkeysRandom;
   int64_t start = MonotonicUs();
-  uint32_t lru_now = static_cast<uint32_t>(NowMs() / 1000) & Entry::kClockMask;
+  uint32_t lru_now = LruClock();
   auto score = [&](Entry* e) -> uint64_t {
     switch (eviction_policy_) {
       case EvictionPolicy::kVolatileTtl:
         return std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(e->expire_at());
       case EvictionPolicy::kVolatileLfu:
       case EvictionPolicy::kAllkeysLfu:
-        return 255 - LfuDecayed(e->clock(), config_.lfu_decay_time);
-      default: {  // LRU: idle seconds, across the 24-bit wrap
-        uint32_t then = e->clock();
-        return lru_now >= then ? lru_now - then : lru_now + (Entry::kClockMask - then);
-      }
+        return 255 - LfuDecayedCounter(e->clock(), config_.lfu_decay_time);
+      default:
+        return LruIdleSeconds(e->clock(), lru_now);
     }
   };
   while (OverMemoryLimit()) {

@@ -149,6 +149,7 @@ Server::Server(Config config) : config_(std::move(config)) {
     dbs_.push_back(std::make_unique<Database>(i));
     dbs_.back()->set_events(this);
   }
+  ApplyEvictionPolicy();
 }
 
 Server::~Server() {
@@ -169,7 +170,6 @@ bool Server::Start() {
     return false;
   }
   MKDB_LOG(kNotice) << tiering_.Describe();
-  ApplyEvictionPolicy();
   if (config_.port != 0) {
     for (const std::string& addr_in : config_.bind) {
       bool optional = !addr_in.empty() && addr_in[0] == '-';

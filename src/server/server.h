@@ -82,6 +82,15 @@ enum class EvictionPolicy : uint8_t {
 };
 EvictionPolicy ParseEvictionPolicy(const std::string& name);
 
+// The access clock in an entry's 24 bits (eviction.cc), as Redis keeps it:
+//   LRU policies: Unix seconds modulo 2^24;
+//   LFU policies: the minute of the last decrement (16 bits) above a logarithmic counter (8).
+uint32_t LruClock();
+// Seconds since `clock` under the LRU layout, across the 24-bit wrap.
+uint32_t LruIdleSeconds(uint32_t clock, uint32_t now_lru);
+// The LFU counter of `clock` after its decay: one less per `decay_time` minutes since.
+uint32_t LfuDecayedCounter(uint32_t clock, int64_t decay_time);
+
 struct EvictionCandidate {
   uint64_t score;  // higher: evict first
   int db;
@@ -132,6 +141,13 @@ class Server : public KeyEvents {
   bool OverMemoryLimit() const;
   // Carries maxmemory-policy into the access clock (LRU seconds or the LFU counter).
   void ApplyEvictionPolicy();
+  EvictionPolicy eviction_policy() const { return eviction_policy_; }
+  // Entries' clocks hold LFU counters (an *-lfu policy), or LRU seconds.
+  bool lfu_policy() const { return lfu_; }
+  bool lru_or_lfu_policy() const {
+    return lfu_ || eviction_policy_ == EvictionPolicy::kVolatileLru ||
+           eviction_policy_ == EvictionPolicy::kAllkeysLru;
+  }
   void UpdateAccessClock(int64_t now_ms);
   // Runs eviction and decides whether `cmd` may run; replies OOM and returns false if not.
   bool MemoryAllowsCommand(Client* c, Command* cmd);

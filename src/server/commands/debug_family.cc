@@ -25,13 +25,6 @@
 namespace memkeydb {
 namespace {
 
-// Seconds between an entry's access clock and now, allowing for the 24-bit wrap.
-int64_t IdleSeconds(const Entry* e) {
-  uint32_t now = LruClock();
-  uint32_t then = e->clock();
-  return now >= then ? now - then : now + (Entry::kClockMask - then);
-}
-
 // ---------------------------------------------------------------------------------------------
 // DEBUG
 
@@ -245,7 +238,7 @@ void DebugObject(CommandContext& ctx) {
   ctx.reply().SimpleString(
       Format("Value at:%p refcount:1 encoding:%s serializedlength:%zu "
              "lru:%u lru_seconds_idle:%" PRId64,
-             where, v.EncodingName(), serialized, e->clock(), IdleSeconds(e)));
+             where, v.EncodingName(), serialized, e->clock(), static_cast<int64_t>(LruIdleSeconds(e->clock(), LruClock()))));
 }
 
 // DEBUG DIGEST-VALUE key [key ...]

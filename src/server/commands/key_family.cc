@@ -38,11 +38,6 @@ bool ValidDb(CommandContext& ctx, int index) {
   return index >= 0 && index < ctx.server().db_count();
 }
 
-bool IsLfuPolicy(const Config& c) { return c.maxmemory_policy.find("lfu") != std::string::npos; }
-bool IsLruOrLfuPolicy(const Config& c) {
-  return IsLfuPolicy(c) || c.maxmemory_policy.find("lru") != std::string::npos;
-}
-
 // Copies a value exactly (OBJECT ENCODING included). Returns false for collections, which have
 // no copy routine yet.
 bool CopyValue(const CompactValue& src, CompactValue* dst) {
@@ -459,10 +454,9 @@ void ObjectEncodingCommand(CommandContext& ctx) {
 void ObjectRefcountCommand(CommandContext& ctx) {
   Entry* e = ObjectLookup(ctx);
   if (e == nullptr) return;
-  const Config& c = ctx.server().config();
   int64_t v;
   bool shared = e->value.GetInt(&v) && v >= 0 && v < kSharedIntegers &&
-                (c.maxmemory == 0 || !IsLruOrLfuPolicy(c));
+                (ctx.server().config().maxmemory == 0 || !ctx.server().lru_or_lfu_policy());
   ctx.reply().Integer(shared ? kSharedRefcount : 1);
 }
 
@@ -470,41 +464,28 @@ void ObjectRefcountCommand(CommandContext& ctx) {
 void ObjectIdletimeCommand(CommandContext& ctx) {
   Entry* e = ObjectLookup(ctx);
   if (e == nullptr) return;
-  if (IsLfuPolicy(ctx.server().config())) {
+  if (ctx.server().lfu_policy()) {
     ctx.Error(
         "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
         "switching between policies at runtime LRU and LFU data will take some time to adjust.");
     return;
   }
-  // The access clock is Unix seconds modulo 2^24 (Server::TouchAccessClock); it wraps.
-  uint32_t now = static_cast<uint32_t>(NowMs() / 1000) & Entry::kClockMask;
-  uint32_t then = e->clock();
-  int64_t idle = now >= then ? now - then : now + (Entry::kClockMask - then);
-  ctx.reply().Integer(idle);
+  ctx.reply().Integer(LruIdleSeconds(e->clock(), LruClock()));
 }
 
 // OBJECT FREQ key
 void ObjectFreqCommand(CommandContext& ctx) {
   Entry* e = ObjectLookup(ctx);
   if (e == nullptr) return;
-  const Config& c = ctx.server().config();
-  if (!IsLfuPolicy(c)) {
+  if (!ctx.server().lfu_policy()) {
     ctx.Error(
         "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
         "that when switching between policies at runtime LRU and LFU data will take some time "
         "to adjust.");
     return;
   }
-  // Under an LFU policy the clock holds Redis's LFU layout: the last decrement time in minutes
-  // (16 bits) above a logarithmic counter (8 bits). The counter loses one per lfu-decay-time
-  // minutes without access; report it decayed, as it would be on the next access.
-  uint32_t clock = e->clock();
-  int64_t counter = clock & 0xff;
-  uint32_t last_min = clock >> 8;
-  uint32_t now_min = static_cast<uint32_t>(NowMs() / 60000) & 0xffff;
-  int64_t elapsed = now_min >= last_min ? now_min - last_min : 0xffff - last_min + now_min;
-  int64_t periods = c.lfu_decay_time > 0 ? elapsed / c.lfu_decay_time : 0;
-  ctx.reply().Integer(periods > counter ? 0 : counter - periods);
+  // Reported decayed, as it would be on the next access.
+  ctx.reply().Integer(LfuDecayedCounter(e->clock(), ctx.server().config().lfu_decay_time));
 }
 
 // OBJECT HELP

@@ -76,17 +76,10 @@ class KeyTest : public CommandTest {
     return r.substr(0, 10) == "(integer) " ? std::stoll(r.substr(10)) : -1;
   }
 
+  // Through CONFIG SET, so what the server derives from an option (the eviction policy, the
+  // notification flags) follows it as it does at run time.
   void SetConfig(const std::string& name, const std::string& value) {
-    Config& c = server_->config();
-    if (name == "maxmemory-policy") {
-      c.maxmemory_policy = value;
-    } else if (name == "maxmemory") {
-      c.maxmemory = std::stoll(value);
-    } else if (name == "notify-keyspace-events") {
-      c.notify_keyspace_events = value;
-    } else {
-      ADD_FAILURE() << "unknown option " << name;
-    }
+    EXPECT_EQ(Run({"config", "set", name, value}), "OK") << name;
   }
 };
 

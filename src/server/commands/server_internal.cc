@@ -73,8 +73,6 @@ void ReplyHelp(CommandContext& ctx, std::string_view command,
   w.SimpleString("    Prints this help.");
 }
 
-uint32_t LruClock() { return static_cast<uint32_t>(NowMs() / 1000) & Entry::kClockMask; }
-
 MemoryReport CollectMemory(Server& server) {
   MemoryTiers& tiers = MemoryTiers::Get();
   MemoryReport r;

@@ -33,9 +33,6 @@ void UnknownSubcommand(CommandContext& ctx);
 void ReplyHelp(CommandContext& ctx, std::string_view command,
                std::initializer_list<const char*> lines);
 
-// Redis's LRU clock: Unix seconds modulo 2^24 (the same clock entries carry).
-uint32_t LruClock();
-
 // ---------------------------------------------------------------------------------------------
 // Memory accounting shared by INFO memory and MEMORY STATS.
 
