@@ -41,7 +41,8 @@ class Tiering {
 
   // Write commands must be refused: the far tier is full and pmem-full-policy is oom.
   bool RefusesWrites(const Config& config) const {
-    return config.pmem_full_policy == "oom" && tiers_->far_available() && tiers_->far_full();
+    // Runs before every command: the flag first, the option's text only once the tier is full.
+    return tiers_->far_full() && config.pmem_full_policy == "oom";
   }
 
   // One line for the start-up log.
