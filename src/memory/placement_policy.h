@@ -50,15 +50,6 @@ class PlacementPolicy {
     return Tier::kFar;
   }
 
-  // The tier a block of `size` user-data bytes belongs on under a deterministic boundary; for
-  // a size in the boundary class of a fractional one, either tier is right (returns `current`).
-  Tier Expected(size_t size, Tier current) const {
-    if (!far_enabled_) return Tier::kDram;
-    if (size >= boundary_.far_from) return Tier::kFar;
-    if (size < boundary_.boundary_from) return Tier::kDram;
-    return current;
-  }
-
   AllocPolicy mode() const { return mode_; }
   // `far_available`: whether a far backend is open; without one every mode acts as only-dram.
   void SetMode(AllocPolicy mode, bool far_available);

@@ -44,11 +44,9 @@ class RatioController {
   double knob() const { return k_; }
   // Places the knob directly (clamped to the bounds); the next steps start cautiously.
   void set_knob(double k);
-  void set_knob_for_testing(double k) { k_ = k; }
   // True if the last step wanted to move the knob past one of its bounds.
   bool saturated() const { return saturated_; }
   double target_far_share() const { return target_; }
-  double last_error() const { return prev_error_; }
   double gain() const { return gain_; }
   uint64_t steps() const { return steps_; }
   void set_target(int64_t dram_part, int64_t far_part);

@@ -113,7 +113,7 @@ TEST(RatioControllerTest, BoundaryClassSplitsDeterministically) {
   o.initial_threshold = 100;
   RatioController c(o);
   // Knob 40% into 100's class: 60% of 100-byte allocations go far, deterministically.
-  c.set_knob_for_testing(SizeClass(100) + 0.4);
+  c.set_knob(SizeClass(100) + 0.4);
   PlacementPolicy policy;
   policy.SetMode(AllocPolicy::kRatio, true);
   policy.set_boundary(c.boundary());
@@ -128,9 +128,9 @@ TEST(RatioControllerTest, BoundaryClassSplitsDeterministically) {
 
 TEST(RatioControllerTest, WholeClassBoundaries) {
   RatioController c{RatioController::Options{}};
-  c.set_knob_for_testing(SizeClass(100));  // p = 0: all of the class goes far
+  c.set_knob(SizeClass(100));  // p = 0: all of the class goes far
   EXPECT_EQ(c.boundary(), Boundary::Threshold(ClassStart(SizeClass(100))));
-  c.set_knob_for_testing(SizeClass(100) + 0.99999999);  // p ~ 1: none of it
+  c.set_knob(SizeClass(100) + 0.99999999);  // p ~ 1: none of it
   EXPECT_EQ(c.boundary(), Boundary::Threshold(ClassStart(SizeClass(100) + 1)));
 }
 

@@ -43,7 +43,6 @@ class Rebalancer {
   uint64_t passes() const { return passes_; }
   uint64_t slices() const { return slices_; }
   int64_t busy_us() const { return busy_us_; }
-  bool in_pass() const { return db_ != 0 || cursor_ != 0; }
 
  private:
   size_t db_ = 0;
