@@ -48,13 +48,7 @@ def rss_bytes(pid):
 
 
 def info_field(server, field):
-    text = server.connect().call("INFO", "memory")
-    if isinstance(text, bytes):
-        text = text.decode()
-    for line in text.splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split(":")[1])
-    raise KeyError(field)
+    return int(server.connect().info("memory")[field])
 
 
 def load_strings(port, n, value_size, batch=10000, first=0):

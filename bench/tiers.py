@@ -43,15 +43,7 @@ MIN_SIZE, MAX_SIZE = 16, 1200
 
 
 def info(conn, section):
-    text = conn.call("INFO", section)
-    if isinstance(text, bytes):
-        text = text.decode()
-    out = {}
-    for line in text.splitlines():
-        if ":" in line and not line.startswith("#"):
-            k, v = line.split(":", 1)
-            out[k] = v
-    return out
+    return conn.info(section)
 
 
 def send(port, commands, batch=5000):

@@ -128,6 +128,14 @@ struct TempDir {
   ~TempDir() { rmdir(path.c_str()); }
 };
 
+FarTierSpec FileSpec(const TempDir& dir, size_t capacity) {
+  FarTierSpec spec;
+  spec.backend = FarBackend::kFile;
+  spec.dir = dir.path;
+  spec.capacity = capacity;
+  return spec;
+}
+
 // The far tier through memkind's KMEM DAX kind, backed by node 0 when no PMem exists.
 TEST(MemoryTiersTest, FarTierWithKmemNodesVariable) {
   if (getenv("MEMKIND_DAX_KMEM_NODES") == nullptr) setenv("MEMKIND_DAX_KMEM_NODES", "0", 1);
@@ -198,12 +206,8 @@ TEST(MemoryTiersTest, KmemBackendKeepsForkCopyOnWrite) {
 TEST(MemoryTiersTest, FileBackendIsSharedAcrossFork) {
   TempDir dir;
   MemoryTiers m;
-  FarTierSpec spec;
-  spec.backend = FarBackend::kFile;
-  spec.dir = dir.path;
-  spec.capacity = 64 << 20;
   std::string err;
-  ASSERT_TRUE(m.OpenFar(spec, &err)) << err;
+  ASSERT_TRUE(m.OpenFar(FileSpec(dir, 64 << 20), &err)) << err;
   EXPECT_EQ(m.far_backend(), FarBackend::kFile);
   EXPECT_FALSE(m.fork_snapshot_safe());
   EXPECT_FALSE(ChildSeesSnapshot(m));  // MAP_SHARED: the child sees the parent's later write
@@ -212,12 +216,8 @@ TEST(MemoryTiersTest, FileBackendIsSharedAcrossFork) {
 TEST(MemoryTiersTest, FileBackendFullFallsBackToDram) {
   TempDir dir;
   MemoryTiers m;
-  FarTierSpec spec;
-  spec.backend = FarBackend::kFile;
-  spec.dir = dir.path;
-  spec.capacity = 16 << 20;
   std::string err;
-  ASSERT_TRUE(m.OpenFar(spec, &err)) << err;
+  ASSERT_TRUE(m.OpenFar(FileSpec(dir, 16 << 20), &err)) << err;
   m.policy().SetMode(AllocPolicy::kOnlyPmem, true);
   std::vector<std::pair<void*, Tier>> blocks;
   for (int i = 0; i < 40; ++i) {  // 40 MiB into a 16 MiB file: never null, the rest in DRAM

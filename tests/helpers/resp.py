@@ -239,6 +239,18 @@ class RespConnection:
             raise RespError(r.value.decode("utf-8", "replace"))
         return to_py(r)
 
+    def info(self, section: str = "default") -> dict:
+        """INFO <section> as a dict of field -> value (strings)."""
+        text = self.call("INFO", section)
+        if isinstance(text, bytes):
+            text = text.decode()
+        out = {}
+        for line in text.splitlines():
+            if ":" in line and not line.startswith("#"):
+                k, v = line.split(":", 1)
+                out[k] = v
+        return out
+
     def is_closed_by_peer(self, timeout: float = 2.0) -> bool:
         """True if the server closes the connection (EOF) within `timeout` seconds
         without sending anything more."""

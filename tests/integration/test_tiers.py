@@ -34,13 +34,7 @@ MIN_SIZE, MAX_SIZE = 16, 1200
 
 
 def info(conn, section="tiers"):
-    r = conn.execute("INFO", section)
-    out = {}
-    for line in r.value.decode().splitlines():
-        if ":" in line and not line.startswith("#"):
-            k, v = line.split(":", 1)
-            out[k] = v
-    return out
+    return conn.info(section)
 
 
 def dram_share(conn):
