@@ -305,15 +305,18 @@ bool MemoryTiers::OpenFar(const FarTierSpec& spec, std::string* error) {
   return true;
 }
 
-TierAllocatorStats MemoryTiers::AllocatorStats(Tier t) const {
-  TierAllocatorStats s;
-  void* kind = t == Tier::kDram ? dram_kind_ : far_kind_;
-  if (kind == nullptr) return s;
+MemoryTiers::AllocatorReport MemoryTiers::AllocatorStats() const {
+  AllocatorReport r;
   memkind_update_cached_stats();
-  memkind_get_stat(Kind(kind), MEMKIND_STAT_TYPE_RESIDENT, &s.resident);
-  memkind_get_stat(Kind(kind), MEMKIND_STAT_TYPE_ACTIVE, &s.active);
-  memkind_get_stat(Kind(kind), MEMKIND_STAT_TYPE_ALLOCATED, &s.allocated);
-  return s;
+  for (Tier t : {Tier::kDram, Tier::kFar}) {
+    void* kind = t == Tier::kDram ? dram_kind_ : far_kind_;
+    if (kind == nullptr) continue;
+    TierAllocatorStats& s = r.tier[static_cast<int>(t)];
+    memkind_get_stat(Kind(kind), MEMKIND_STAT_TYPE_RESIDENT, &s.resident);
+    memkind_get_stat(Kind(kind), MEMKIND_STAT_TYPE_ACTIVE, &s.active);
+    memkind_get_stat(Kind(kind), MEMKIND_STAT_TYPE_ALLOCATED, &s.allocated);
+  }
+  return r;
 }
 
 }  // namespace memkeydb

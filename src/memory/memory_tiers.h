@@ -142,8 +142,13 @@ class MemoryTiers {
   int64_t dram_limit() const { return dram_limit_; }
   uint64_t spills() const { return spills_; }
 
-  // memkind's allocator statistics for a tier (refreshed on each call; not for the hot path).
-  TierAllocatorStats AllocatorStats(Tier t) const;
+  // memkind's allocator statistics, indexed by tier (refreshed once per call; not for the hot
+  // path). A tier without a backend reports zeros.
+  struct AllocatorReport {
+    TierAllocatorStats tier[kNumTiers];
+    const TierAllocatorStats& operator[](Tier t) const { return tier[static_cast<int>(t)]; }
+  };
+  AllocatorReport AllocatorStats() const;
 
  private:
   void Count(Tier t, void* p, int64_t sign);

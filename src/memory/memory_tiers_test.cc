@@ -278,7 +278,7 @@ TEST(MemoryTiersTest, AllocatorStatsPerTier) {
   Tier t;
   void* p = m.AllocateOn(1 << 16, Tier::kFar, &t);
   memset(p, 1, 1 << 16);
-  TierAllocatorStats far = m.AllocatorStats(Tier::kFar);
+  TierAllocatorStats far = m.AllocatorStats()[Tier::kFar];
   EXPECT_GE(far.allocated, size_t{1} << 16);
   EXPECT_GE(far.active, far.allocated);
   EXPECT_GE(far.resident, far.active);

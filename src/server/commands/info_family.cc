@@ -230,8 +230,9 @@ void InfoMemory(Server& server, InfoText& t) {
   t.Add("used_memory_dataset_perc",
         Format("%.2f%%", net > 0 ? 100.0 * static_cast<double>(m.dataset) / net : 0.0));
   // memkind's jemalloc figures, both tiers together.
-  TierAllocatorStats dram_stats = tiers.AllocatorStats(Tier::kDram);
-  TierAllocatorStats far_stats = tiers.AllocatorStats(Tier::kFar);
+  MemoryTiers::AllocatorReport stats = tiers.AllocatorStats();
+  const TierAllocatorStats& dram_stats = stats[Tier::kDram];
+  const TierAllocatorStats& far_stats = stats[Tier::kFar];
   t.Add("allocator_allocated", static_cast<uint64_t>(dram_stats.allocated + far_stats.allocated));
   t.Add("allocator_active", static_cast<uint64_t>(dram_stats.active + far_stats.active));
   t.Add("allocator_resident", static_cast<uint64_t>(dram_stats.resident + far_stats.resident));
@@ -292,9 +293,10 @@ void InfoTiers(Server& server, InfoText& t) {
   t.Add("pmem_full", tiers.far_full() ? 1 : 0);
   t.Add("pmem_fallbacks", tiers.fallbacks());
   t.Add("fork_snapshot_safe", tiers.fork_snapshot_safe() ? 1 : 0);
+  MemoryTiers::AllocatorReport stats = tiers.AllocatorStats();
   for (Tier tier : {Tier::kDram, Tier::kFar}) {
     std::string name = TierName(tier);
-    TierAllocatorStats st = tiers.AllocatorStats(tier);
+    const TierAllocatorStats& st = stats[tier];
     t.Bytes("used_memory_" + name, tiers.used(tier));
     t.Add(name + "_allocations", tiers.allocations(tier));
     t.Add(name + "_allocator_allocated", static_cast<uint64_t>(st.allocated));
