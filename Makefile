@@ -9,7 +9,7 @@
 
 DEPS := build-essential cmake ninja-build pkg-config \
         libmemkind-dev libnuma-dev libdaxctl-dev libhwloc-dev \
-        libgtest-dev libgmock-dev libbenchmark-dev libhiredis-dev libxxhash-dev \
+        libgtest-dev libgmock-dev libbenchmark-dev libhiredis-dev libxxhash-dev liblzf-dev \
         redis-server redis-tools python3 python3-redis python3-pytest python3-matplotlib
 JOBS ?= $(shell nproc)
 PY := /usr/bin/python3

@@ -6,9 +6,7 @@
 
 namespace memkeydb {
 namespace {
-ObjectDeleter g_object_deleter = nullptr;
-ObjectSizer g_object_sizer = nullptr;
-ObjectRebalancer g_object_rebalancer = nullptr;
+const ObjectOps* g_object_ops[static_cast<int>(ValueType::kStream) + 1] = {};
 
 // Capacity to reserve when a string grows to `len` by modification: doubling below 1 MiB, then
 // 1 MiB steps, so appends are amortised O(1) without doubling huge strings.
@@ -18,9 +16,11 @@ size_t GrowthCapacity(size_t len) {
 }
 }  // namespace
 
-void SetObjectDeleter(ObjectDeleter deleter) { g_object_deleter = deleter; }
-void SetObjectSizer(ObjectSizer sizer) { g_object_sizer = sizer; }
-void SetObjectRebalancer(ObjectRebalancer rebalancer) { g_object_rebalancer = rebalancer; }
+void RegisterObjectOps(ValueType type, const ObjectOps* ops) {
+  g_object_ops[static_cast<int>(type)] = ops;
+}
+
+const ObjectOps* GetObjectOps(ValueType type) { return g_object_ops[static_cast<int>(type)]; }
 
 const char* TypeName(ValueType t) {
   switch (t) {
@@ -36,7 +36,10 @@ const char* TypeName(ValueType t) {
 }
 
 const char* CompactValue::EncodingName() const {
-  if (type() != ValueType::kString) return "unknown";
+  if (form() == kObject) {
+    const ObjectOps* ops = GetObjectOps(type());
+    return ops != nullptr ? ops->encoding(LoadPtr()) : "unknown";
+  }
   switch (string_encoding()) {
     case StringEncoding::kInt: return "int";
     case StringEncoding::kEmbStr: return "embstr";
@@ -58,8 +61,9 @@ void CompactValue::Reset() {
   if (f == kBlob) {
     MemoryTiers::Get().Free(LoadPtr(), tier());
   } else if (f == kObject) {
-    DCHECK(g_object_deleter != nullptr);
-    g_object_deleter(static_cast<ValueType>(bytes_[14]), LoadPtr());
+    const ObjectOps* ops = GetObjectOps(type());
+    DCHECK(ops != nullptr);
+    ops->destroy(LoadPtr());
   }
   std::memset(bytes_, 0, sizeof(bytes_));
 }
@@ -86,6 +90,16 @@ void CompactValue::CopyStringFrom(const CompactValue& other) {
   StorePtr(p);
   SetBlobLength(n);
   set_tag(kBlob, t == Tier::kFar, other.string_encoding());
+}
+
+void CompactValue::CopyFrom(const CompactValue& other) {
+  if (other.form() != kObject) {
+    CopyStringFrom(other);
+    return;
+  }
+  if (&other == this) return;
+  ValueType t = other.type();
+  SetObject(t, GetObjectOps(t)->clone(other.LoadPtr()));
 }
 
 void CompactValue::SetInt(int64_t v) {
@@ -193,7 +207,7 @@ void CompactValue::ExternalBytesByTier(size_t bytes[kNumTiers]) const {
       bytes[static_cast<int>(tier())] += MemoryTiers::Get().UsableSize(LoadPtr(), tier());
       break;
     case kObject:
-      if (g_object_sizer) g_object_sizer(type(), LoadPtr(), bytes);
+      if (const ObjectOps* ops = GetObjectOps(type())) ops->bytes_by_tier(LoadPtr(), bytes);
       break;
     default: break;
   }
@@ -205,8 +219,8 @@ void CompactValue::Rebalance(const MoveRule& rule, MoveStats* stats, TierCensus*
     void* p = MemoryTiers::Get().MoveBlock(LoadPtr(), BlobLength(), rule, &t, stats, census);
     StorePtr(p);
     set_tag(kBlob, t == Tier::kFar, string_encoding());
-  } else if (form() == kObject && g_object_rebalancer != nullptr) {
-    g_object_rebalancer(type(), LoadPtr(), rule, stats, census);
+  } else if (form() == kObject) {
+    if (const ObjectOps* ops = GetObjectOps(type())) ops->rebalance(LoadPtr(), rule, stats, census);
   }
 }
 

@@ -55,6 +55,9 @@ class CompactValue {
   // Makes this an exact copy of a string value — same form and encoding name (COPY).
   // REQUIRES: other.type() == ValueType::kString.
   void CopyStringFrom(const CompactValue& other);
+  // Makes this a deep copy of any value (COPY): strings as CopyStringFrom, collections through
+  // their type's clone.
+  void CopyFrom(const CompactValue& other);
 
   bool empty() const { return form() == kEmpty; }
   ValueType type() const;
@@ -80,8 +83,7 @@ class CompactValue {
   // keeps slack so repeated appends are amortised O(1). Marks the encoding "raw", as Redis does.
   char* MutableString(size_t new_len);
   StringEncoding string_encoding() const { return static_cast<StringEncoding>((tag() >> 4) & 3); }
-  // OBJECT ENCODING's name for this value ("int", "embstr", "raw"; collections: "unknown" until
-  // their types exist).
+  // OBJECT ENCODING's name for this value ("int", "embstr", "raw"; collections ask their type).
   const char* EncodingName() const;
 
   // --- collections ---
@@ -126,15 +128,23 @@ class CompactValue {
 
 static_assert(sizeof(CompactValue) == 16);
 
-// Frees a collection object; installed by the store layer, which knows the collection types.
-using ObjectDeleter = void (*)(ValueType type, void* object);
-void SetObjectDeleter(ObjectDeleter deleter);
-// Bytes a collection object holds, by tier (adds to bytes[Tier]); installed by the store layer.
-using ObjectSizer = void (*)(ValueType type, const void* object, size_t bytes[kNumTiers]);
-void SetObjectSizer(ObjectSizer sizer);
-// Moves the user data a collection object owns by a rule; installed by the store layer.
-using ObjectRebalancer = void (*)(ValueType type, void* object, const MoveRule& rule,
-                                  MoveStats* stats, TierCensus* census);
-void SetObjectRebalancer(ObjectRebalancer rebalancer);
+// What CompactValue needs to know about one collection type. Each type (src/types) registers
+// its table once at start-up; the value slot stays ignorant of the types' layouts.
+struct ObjectOps {
+  // Frees the object and everything it owns.
+  void (*destroy)(void* object);
+  // Adds the bytes the object holds (header, tables, nodes, blobs) to bytes[Tier].
+  void (*bytes_by_tier)(const void* object, size_t bytes[kNumTiers]);
+  // Moves the user data the object owns by `rule` (every block has one owner, which swaps its
+  // pointer) and counts its user-data blocks, where they end up, in *census (if not null).
+  void (*rebalance)(void* object, const MoveRule& rule, MoveStats* stats, TierCensus* census);
+  // A deep copy (COPY), allocated through the tier layer like the original.
+  void* (*clone)(const void* object);
+  // OBJECT ENCODING's name for the object's current encoding ("listpack", "hashtable", ...).
+  const char* (*encoding)(const void* object);
+};
+void RegisterObjectOps(ValueType type, const ObjectOps* ops);
+// The registered table of `type`, or nullptr.
+const ObjectOps* GetObjectOps(ValueType type);
 
 }  // namespace memkeydb

@@ -38,14 +38,6 @@ bool ValidDb(CommandContext& ctx, int index) {
   return index >= 0 && index < ctx.server().db_count();
 }
 
-// Copies a value exactly (OBJECT ENCODING included). Returns false for collections, which have
-// no copy routine yet.
-bool CopyValue(const CompactValue& src, CompactValue* dst) {
-  if (src.type() != ValueType::kString) return false;
-  dst->CopyStringFrom(src);
-  return true;
-}
-
 uint64_t RandomU64() {
   static std::mt19937_64 rng(std::random_device{}());
   return rng();
@@ -193,14 +185,14 @@ void CopyCommand(CommandContext& ctx) {
     ctx.reply().Integer(0);
     return;
   }
-  if (src->value.type() != ValueType::kString) {
+  if (src->value.type() != ValueType::kString && GetObjectOps(src->value.type()) == nullptr) {
     ctx.Error("ERR unknown type object");
     return;
   }
   int64_t expire_at = src->expire_at();
   if (exists) dst.Delete(to);
   Entry* e = dst.Add(to);
-  CopyValue(src->value, &e->value);
+  e->value.CopyFrom(src->value);
   // A copy is a new object: its idle time starts now.
   ctx.server().TouchAccessClock(e);
   if (expire_at != -1) dst.SetExpire(&e, expire_at);
