@@ -71,6 +71,32 @@ class CommandContext {
   void Notify(char type_class, std::string_view event, std::string_view key, int db = -1);
   int db_index() const { return client_->db_index; }
 
+  // --- blocking commands (BLPOP, BZPOPMIN, XREAD BLOCK, ...; server/blocking.h) ---
+  // Parses a blocking timeout at argument i into an absolute deadline in ms (0: wait forever),
+  // replying Redis's error on failure. Seconds may be fractional ("0.1"); milliseconds must be
+  // an integer (XREAD BLOCK).
+  enum class TimeoutUnit { kSeconds, kMillis };
+  bool ParseBlockTimeout(size_t i, TimeoutUnit unit, int64_t* deadline_ms);
+  // False inside MULTI/EXEC (and scripts): there a blocking command that finds nothing to serve
+  // replies as if its timeout had passed at once.
+  bool CanBlock() const;
+  // Blocks the client on `keys` of the current database. The handler has found nothing to serve
+  // and must not reply. The command runs again (see reprocessing()) each time one of the keys is
+  // written to, in the order clients blocked (FIFO per key), until a run replies; or the client
+  // gets `on_timeout` once `deadline_ms` passes (0: never), or CLIENT UNBLOCK wakes it.
+  // `rewritten` replaces the arguments of later runs (XREAD's "$" becomes the ID it stood for);
+  // empty keeps the current ones. Later input from the client waits until it is unblocked.
+  enum class TimeoutReply { kNullArray, kNullBulk };
+  void Block(const std::vector<std::string_view>& keys, int64_t deadline_ms,
+             TimeoutReply on_timeout, std::vector<std::string> rewritten = {});
+  // True when this run is a blocked client's command running again because a key it waits on
+  // was written. If it still finds nothing to serve — or a key now holds another type, where
+  // Redis 7.0 keeps waiting rather than erroring — it calls Block again, which keeps the
+  // client's place in every queue and its deadline.
+  bool reprocessing() const { return reprocessing_; }
+  void set_reprocessing(bool v) { reprocessing_ = v; }
+  bool blocked() const { return blocked_; }
+
  private:
   Server* server_;
   Client* client_;
@@ -78,6 +104,8 @@ class CommandContext {
   const Command* cmd_;
   int64_t now_ms_;
   bool failed_ = false;
+  bool reprocessing_ = false;
+  bool blocked_ = false;
 };
 
 }  // namespace memkeydb

@@ -1132,6 +1132,39 @@ def protocol_error(g, ex):
 
 
 # ----------------------------------------------------------------------------
+# Generator modules: tests/differential/gen_<family>.py
+# ----------------------------------------------------------------------------
+
+def add_family(name: str, arity: Dict[tuple, int], off_reason: Optional[str] = None):
+    """Declare a family defined in a gen_*.py module: its name, the arities of its commands
+    ((name, subcommand...) -> arity, as COMMAND INFO reports), and optionally why it is off
+    by default."""
+    assert name not in FAMILIES, name
+    FAMILIES.append(name)
+    for cmd, a in arity.items():
+        ARITY[cmd] = (a, name)
+    if off_reason:
+        DEFAULT_OFF[name] = off_reason
+
+
+def _load_generator_modules():
+    """Each gen_*.py beside this file defines register(h), which receives this module and
+    declares its family (add_family) and generators (h.op, h.C, h.Gen helpers)."""
+    import glob
+    import importlib.util
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in sorted(glob.glob(os.path.join(here, "gen_*.py"))):
+        name = "_diffgen_" + os.path.splitext(os.path.basename(path))[0]
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        mod.register(sys.modules[__name__])
+
+
+_load_generator_modules()
+
+
+# ----------------------------------------------------------------------------
 # Op selection
 # ----------------------------------------------------------------------------
 
