@@ -103,6 +103,7 @@ void RegisterAllCommands() {
   RegisterConfigCommands();
   RegisterPubSubCommands();
   RegisterIntrospectionCommands();
+  RegisterHashCommands();
 }
 
 }  // namespace memkeydb
