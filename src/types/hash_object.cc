@@ -148,7 +148,13 @@ NodeTable* TableFromListpack(const Listpack& lp) {
   return table;
 }
 
-// Replaces the value of linked node `n` (of `table`); returns the node now holding the pair.
+// The position of `field` among the fields of a listpack of pairs, or Listpack::kNone.
+size_t FindField(const Listpack& lp, std::string_view field) {
+  size_t first = lp.First();
+  return first == Listpack::kNone ? Listpack::kNone : lp.Find(first, field, 1);
+}
+
+// Replaces the value of linked node `n` of `table`, in place when the block has room.
 void ReplaceValue(NodeTable* table, HashNode* n, std::string_view value) {
   NodeParts old = Decode(n);
   size_t need = NodeSize(old.field.size(), value.size());
@@ -205,7 +211,7 @@ bool HashObject::Get(std::string_view field, std::string_view* value, char* scra
     return true;
   }
   const Listpack& lp = *AsListpack(raw_);
-  size_t pos = lp.Find(lp.First(), field, 1);
+  size_t pos = FindField(lp, field);
   if (pos == Listpack::kNone) return false;
   *value = lp.Get(lp.Next(pos)).View(scratch);
   return true;
@@ -247,7 +253,7 @@ bool HashObject::Set(std::string_view field, std::string_view value) {
         lp->bytes() + field.size() + value.size() > Listpack::kMaxSafeBytes) {
       ConvertToTable();
     } else {
-      size_t pos = lp->Find(lp->First(), field, 1);
+      size_t pos = FindField(*lp, field);
       if (pos != Listpack::kNone) {
         lp->Replace(lp->Next(pos), value);
         return false;
@@ -275,7 +281,7 @@ bool HashObject::Delete(std::string_view field) {
     return true;
   }
   Listpack* lp = AsListpack(raw_);
-  size_t pos = lp->Find(lp->First(), field, 1);
+  size_t pos = FindField(*lp, field);
   if (pos == Listpack::kNone) return false;
   lp->DeleteRange(pos, 2);
   return true;
