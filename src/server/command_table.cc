@@ -103,6 +103,7 @@ void RegisterAllCommands() {
   RegisterConfigCommands();
   RegisterPubSubCommands();
   RegisterIntrospectionCommands();
+  RegisterStreamCommands();
 }
 
 }  // namespace memkeydb
