@@ -447,9 +447,12 @@ void XDelCommand(CommandContext& ctx) {
 
 // --- consumer groups ---
 
+// An argument as Redis's "%s" prints it: up to its first NUL.
+std::string CStr(std::string_view s) { return std::string(s.substr(0, s.find('\0'))); }
+
 std::string NoGroupError(std::string_view key, std::string_view group) {
-  return "NOGROUP No such key '" + std::string(key) + "' or consumer group '" +
-         std::string(group) + "'";
+  return "NOGROUP No such key '" + CStr(key) + "' or consumer group '" +
+         CStr(group) + "'";
 }
 
 // Redis's "consumer created" path: creates, counts it dirty and notifies.
@@ -519,8 +522,8 @@ void XGroupGeneric(CommandContext& ctx) {
     g = s->FindGroup(group);
     if (g == nullptr && (setid || EqualsIgnoreCase(opt, "createconsumer") ||
                          EqualsIgnoreCase(opt, "delconsumer"))) {
-      ctx.Error("NOGROUP No such consumer group '" + std::string(group) + "' for key name '" +
-                std::string(key) + "'");
+      ctx.Error("NOGROUP No such consumer group '" + CStr(group) + "' for key name '" +
+                CStr(key) + "'");
       return;
     }
   }
@@ -701,10 +704,10 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
       streams_arg = i + 1;
       nstreams = ctx.argc() - streams_arg;
       if (nstreams % 2 != 0) {
-        ctx.Error(group_read ? "ERR Unbalanced 'xreadgroup' list of streams: for each stream key "
-                               "an ID or '>' must be specified."
-                             : "ERR Unbalanced 'xread' list of streams: for each stream key an "
-                               "ID or '$' must be specified.");
+        // Redis 7.0 words it this way for XREADGROUP too.
+        ctx.Error(
+            "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
+            "specified.");
         return;
       }
       nstreams /= 2;
@@ -760,8 +763,8 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
     StreamObject* s = e == nullptr ? nullptr : GetStream(e);
     if (has_group) {
       if (s == nullptr || (groups[k] = s->FindGroup(group_name)) == nullptr) {
-        ctx.Error("NOGROUP No such key '" + std::string(key) + "' or consumer group '" +
-                  std::string(group_name) + "' in XREADGROUP with GROUP option");
+        ctx.Error("NOGROUP No such key '" + CStr(key) + "' or consumer group '" +
+                  CStr(group_name) + "' in XREADGROUP with GROUP option");
         return;
       }
     }
@@ -1042,7 +1045,7 @@ void XClaimCommand(CommandContext& ctx) {
     } else if (EqualsIgnoreCase(opt, "lastid") && more) {
       if (!ParseStrictId(ctx, ctx.arg(++j), &last_id)) return;
     } else {
-      ctx.Error("ERR Unrecognized XCLAIM option '" + std::string(opt) + "'");
+      ctx.Error("ERR Unrecognized XCLAIM option '" + CStr(opt) + "'");
       return;
     }
   }
@@ -1235,8 +1238,8 @@ void XInfoConsumersCommand(CommandContext& ctx) {
   if (s == nullptr) return;
   StreamGroup* g = s->FindGroup(ctx.arg(3));
   if (g == nullptr) {
-    ctx.Error("NOGROUP No such consumer group '" + std::string(ctx.arg(3)) + "' for key name '" +
-              std::string(ctx.arg(2)) + "'");
+    ctx.Error("NOGROUP No such consumer group '" + CStr(ctx.arg(3)) + "' for key name '" +
+              CStr(ctx.arg(2)) + "'");
     return;
   }
   ReplyWriter& w = ctx.reply();
@@ -1278,6 +1281,9 @@ void XInfoGroupsCommand(CommandContext& ctx) {
 
 // XINFO STREAM key [FULL [COUNT count]]
 void XInfoStreamCommand(CommandContext& ctx) {
+  // Redis looks the key up before parsing the options.
+  StreamObject* s = XInfoLookup(ctx);
+  if (s == nullptr) return;
   bool full = true;
   int64_t count = 10;
   size_t nopts = ctx.argc() - 3;
@@ -1293,9 +1299,6 @@ void XInfoStreamCommand(CommandContext& ctx) {
       if (count < 0) count = 10;
     }
   }
-  // Redis looks the key up before parsing the options.
-  StreamObject* s = XInfoLookup(ctx);
-  if (s == nullptr) return;
   ReplyWriter& w = ctx.reply();
   w.MapHeader(full ? 9 : 10);
   w.Bulk("length");
@@ -1432,10 +1435,6 @@ void XSetIdCommand(CommandContext& ctx) {
     return;
   }
   StreamObject* s = GetStream(e);
-  if (id < s->max_deleted_id) {
-    ctx.Error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
-    return;
-  }
   if (s->length() > 0) {
     StreamID maxid;
     s->LastLiveId(&maxid);
