@@ -52,9 +52,9 @@ def register(h):
     def any_id(g):
         r = g.rng.random()
         ms = state["ms"]
-        if r < 0.5:
+        if r < 0.75:
             return b"%d-%d" % (ms - g.randint(0, 40), g.randint(0, 3))
-        if r < 0.6:
+        if r < 0.85:
             return b"%d" % (ms - g.randint(0, 40))
         return g.choice([b"0-0", b"0", b"0-1", b"-", b"+", b"abc", b"1-2-3", b"", b"-1",
                          b"18446744073709551615-18446744073709551615", b"18446744073709551616",
@@ -293,7 +293,7 @@ def register(h):
 
     @h.op("streams", 0.7)
     def xsetid(g):
-        args = [b"XSETID", key(g), any_id(g) if g.chance(0.5) else b"%d-%d" % (state["ms"] + g.randint(0, 5), 0)]
+        args = [b"XSETID", key(g), any_id(g) if g.chance(0.2) else b"%d-%d" % (state["ms"] + g.randint(0, 5), 0)]
         if g.chance(0.3):
             args += [b"ENTRIESADDED", g.choice([b"0", b"1000000", b"-1", b"x", b"5"])]
         if g.chance(0.3):
@@ -302,12 +302,12 @@ def register(h):
             args.append(b"FOO")
         return C(*args)
 
-    @h.op("streams", 0.6)
+    @h.op("streams", 1)
     def stream_misc(g):
         """WRONGTYPE paths, deletion, help texts, the stream encoding and type."""
         r = g.rng.random()
         k = key(g)
-        if r < 0.25:
+        if r < 0.08:
             return C(b"SET", k, b"str")
         if r < 0.5:
             return C(b"DEL", k)

@@ -817,14 +817,17 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
           gt = g->last_id;
         }
       }
-      consumer = LookupOrCreateConsumer(ctx, s, g, consumer_name, key, true);
-      consumer->seen_time = ctx.now_ms();
     } else if (s->length()) {
       StreamID maxid;
       s->LastLiveId(&maxid);
       serve = maxid > gt;
     }
     if (!serve) continue;
+    if (has_group) {
+      // Redis creates the consumer only when it has something to serve it.
+      consumer = LookupOrCreateConsumer(ctx, s, groups[k], consumer_name, key, true);
+      consumer->seen_time = ctx.now_ms();
+    }
     if (served++ == 0) token = w.BeginDeferredArray();
     if (w.resp() == 2) w.ArrayHeader(2);
     w.Bulk(key);
