@@ -761,6 +761,18 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
       return;
     }
     StreamObject* s = e == nullptr ? nullptr : GetStream(e);
+    if (has_group && ctx.reprocessing()) {
+      // A blocked group reader whose key went away keeps waiting, as in Redis 7.0; one whose
+      // group was destroyed is told so.
+      if (s == nullptr) {
+        ctx.Block({}, deadline, CommandContext::TimeoutReply::kNullArray);
+        return;
+      }
+      if (s->FindGroup(group_name) == nullptr) {
+        ctx.Error("NOGROUP the consumer group this client was blocked on no longer exists");
+        return;
+      }
+    }
     if (has_group) {
       if (s == nullptr || (groups[k] = s->FindGroup(group_name)) == nullptr) {
         ctx.Error("NOGROUP No such key '" + CStr(key) + "' or consumer group '" +
@@ -1552,28 +1564,6 @@ const CommandSpec kStreamCommands[] = {
 };
 
 }  // namespace
-
-// Until the blocking machinery lands on main: a blocking read that finds nothing replies as if
-// its timeout had passed. The real definitions (server/command_context.cc) replace these.
-__attribute__((weak)) bool CommandContext::ParseBlockTimeout(size_t i, TimeoutUnit unit,
-                                                             int64_t* deadline_ms) {
-  int64_t v;
-  if (!ParseInt64(arg(i), &v)) {
-    Error("ERR timeout is not an integer or out of range");
-    return false;
-  }
-  if (v < 0) {
-    Error("ERR timeout is negative");
-    return false;
-  }
-  *deadline_ms = v == 0 ? 0 : now_ms() + (unit == TimeoutUnit::kSeconds ? v * 1000 : v);
-  return true;
-}
-__attribute__((weak)) bool CommandContext::CanBlock() const { return false; }
-__attribute__((weak)) void CommandContext::Block(const std::vector<std::string_view>&, int64_t,
-                                                 TimeoutReply, std::vector<std::string>) {
-  client().reply().NullArray();
-}
 
 void RegisterStreamCommands() {
   RegisterStreamObjectOps();
