@@ -352,7 +352,12 @@ void XAddCommand(CommandContext& ctx) {
       s->last_id.Incr(&id);
     }
   }
-  if (!ok || id <= s->last_id) {
+  if (!ok) {
+    // Redis 7.0.15 reports an exhausted sequence for "ms-*" with this (misleading) text.
+    ctx.Error("ERR Elements are too large to be stored");
+    return;
+  }
+  if (id <= s->last_id) {
     ctx.Error("ERR The ID specified in XADD is equal or smaller than the target stream top item");
     return;
   }
