@@ -106,6 +106,7 @@ void RegisterAllCommands() {
   RegisterPubSubCommands();
   RegisterIntrospectionCommands();
   RegisterHashCommands();
+  RegisterStreamCommands();
 }
 
 }  // namespace memkeydb
