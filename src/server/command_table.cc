@@ -102,6 +102,7 @@ void RegisterAllCommands() {
   RegisterDebugCommands();
   RegisterConfigCommands();
   RegisterPubSubCommands();
+  RegisterZSetCommands();
   RegisterIntrospectionCommands();
 }
 

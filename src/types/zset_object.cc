@@ -18,8 +18,6 @@ size_t ScoreToString(double v, char* buf, size_t len) {
     n = std::snprintf(buf, len, "nan");
   } else if (std::isinf(v)) {
     n = std::snprintf(buf, len, v < 0 ? "-inf" : "inf");
-  } else if (v == 0) {
-    n = std::snprintf(buf, len, std::signbit(v) ? "-0" : "0");
   } else if (v > -4503599627370495.0 && v < 4503599627370496.0 &&
              v == static_cast<double>(static_cast<int64_t>(v))) {
     n = std::snprintf(buf, len, "%lld", static_cast<long long>(v));
@@ -30,15 +28,15 @@ size_t ScoreToString(double v, char* buf, size_t len) {
 }
 
 bool ZLexRange::BelowMin(std::string_view m) const {
-  if (min_neg) return true;
-  if (min_inf) return false;
+  if (min_is_plus) return true;
+  if (min_is_minus) return false;
   int c = m.compare(min);
   return min_ex ? c <= 0 : c < 0;
 }
 
 bool ZLexRange::AboveMax(std::string_view m) const {
-  if (max_pos) return false;
-  if (max_inf) return true;
+  if (max_is_minus) return true;
+  if (max_is_plus) return false;
   int c = m.compare(max);
   return max_ex ? c >= 0 : c > 0;
 }

@@ -3,7 +3,7 @@
 // Two encodings, as OBJECT ENCODING names them:
 //   listpack  member, score, member, score, ... in one Redis-format listpack, ordered. Scores are
 //             written as Redis 7.0 writes them (an integral score within +-2^52 as an integer,
-//             anything else as its "%.17g" text, "inf"/"-inf"/"-0" spelled out), so the blob is
+//             anything else as its "%.17g" text, "inf"/"-inf" spelled out; -0 is stored as 0), so the blob is
 //             byte-identical to Redis's.
 //   skiplist  the large encoding: one ZNode per element (user data: score and member inline),
 //             found by member through a ChainedTable and kept in order by a ZIndex (an
@@ -57,14 +57,15 @@ struct ZScoreRange {
 struct ZLexRange {
   std::string min, max;
   bool min_ex = false, max_ex = false;
-  bool min_inf = false, max_inf = false;  // "-" / "+"
-  bool min_neg = false, max_pos = false;  // min is "+" (nothing) / max is "-" (nothing)
+  // "-" as min: nothing is below it; "+" as min: everything is. Likewise for max.
+  bool min_is_minus = false, min_is_plus = false;
+  bool max_is_plus = false, max_is_minus = false;
   bool BelowMin(std::string_view m) const;
   bool AboveMax(std::string_view m) const;
 };
 
-// Redis 7.0's text for a score in a listpack and in replies of ZSCORE-like commands'
-// internal storage: integers within +-2^52 as integers, else "%.17g" (and inf/-inf/nan/-0).
+// Redis 7.0's text for a score in a listpack: integers within +-2^52 as integers (-0 too
+// becomes "0"), else "%.17g" (and inf/-inf/nan).
 size_t ScoreToString(double score, char* buf, size_t len);
 
 class ZSetObject {

@@ -16,6 +16,7 @@ void RegisterDiagnosticsCommands();  // diagnostics_family.cc: MONITOR SLOWLOG L
 void RegisterDebugCommands();        // debug_family.cc: DEBUG MEMORY
 void RegisterConfigCommands();       // config_family.cc: CONFIG GET|SET|RESETSTAT|REWRITE
 void RegisterPubSubCommands();       // pubsub_family.cc: (P|S)SUBSCRIBE PUBLISH PUBSUB ...
+void RegisterZSetCommands();         // zset_family.cc: ZADD ZRANGE ... ZINTERCARD
 void RegisterIntrospectionCommands();  // command_family.cc: COMMAND and its subcommands
 
 }  // namespace memkeydb
