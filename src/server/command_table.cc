@@ -104,6 +104,7 @@ void RegisterAllCommands() {
   RegisterDebugCommands();
   RegisterConfigCommands();
   RegisterPubSubCommands();
+  RegisterZSetCommands();
   RegisterIntrospectionCommands();
   RegisterHashCommands();
   RegisterStreamCommands();
