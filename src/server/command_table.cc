@@ -105,6 +105,7 @@ void RegisterAllCommands() {
   RegisterConfigCommands();
   RegisterPubSubCommands();
   RegisterIntrospectionCommands();
+  RegisterListCommands();
 }
 
 }  // namespace memkeydb

@@ -673,7 +673,8 @@ const CommandSpec kListCommands[] = {
      "Remove the last element in a list, prepend it to another list and return it", "O(1)",
      "source destination", RPopLPushCommand},
     {"lmpop", -4, kCmdWrite, 0, 0, 0, "list", "7.0.0", "Pop elements from a list",
-     kMPopComplexity, "numkeys key [key ...] LEFT | RIGHT [COUNT count]", LMPopCommand},
+     kMPopComplexity, "numkeys key [key ...] LEFT | RIGHT [COUNT count]", LMPopCommand, nullptr,
+     FindKeysNumkeysAt1},
     {"blpop", -3, kCmdWrite | kCmdNoScript | kCmdBlocking, 1, -2, 1, "list", "2.0.0",
      "Remove and get the first element in a list, or block until one is available",
      "O(N) where N is the number of provided keys.", "key [key ...] timeout", BLPopCommand},
@@ -690,7 +691,8 @@ const CommandSpec kListCommands[] = {
      "O(1)", "source destination timeout", BRPopLPushCommand},
     {"blmpop", -5, kCmdWrite | kCmdBlocking, 0, 0, 0, "list", "7.0.0",
      "Pop elements from a list, or block until one is available", kMPopComplexity,
-     "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]", BLMPopCommand},
+     "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]", BLMPopCommand, nullptr,
+     FindKeysNumkeysAt2},
     {},
 };
 
