@@ -75,7 +75,6 @@ Quicklist* Quicklist::Clone() const {
           MemoryTiers::Get().Allocate(n->lzf_bytes, Placement::kUserData, &c->lzf_tier));
       std::memcpy(c->lzf, n->lzf, n->lzf_bytes);
       c->lzf_bytes = n->lzf_bytes;
-      c->raw_bytes = n->raw_bytes;
     } else {
       c->lp = n->lp.Clone();
     }
@@ -137,11 +136,11 @@ size_t ByteLimit(int fill) {
 }  // namespace
 
 bool Quicklist::AllowInsert(const Node* n, size_t entry_bytes) const {
-  return n->count + 1 <= MaxCount(fill_) && n->bytes() + entry_bytes <= ByteLimit(fill_);
+  return size_t{n->count} + 1 <= MaxCount(fill_) && n->bytes() + entry_bytes <= ByteLimit(fill_);
 }
 
 bool Quicklist::AllowMerge(const Node* a, const Node* b) const {
-  return a->count + b->count <= MaxCount(fill_) &&
+  return size_t{a->count} + b->count <= MaxCount(fill_) &&
          a->bytes() + b->bytes() - kEmptyListpackBytes <= ByteLimit(fill_);
 }
 
@@ -158,30 +157,33 @@ void Quicklist::Compress(Node* n) {
   if (raw < kMinCompressBytes) return;
   MemoryTiers& tiers = MemoryTiers::Get();
   Tier tier;
-  void* out = tiers.Allocate(raw, Placement::kUserData, &tier);
-  unsigned packed = lzf_compress(n->lp.data(), static_cast<unsigned>(raw), out,
-                                 static_cast<unsigned>(raw));
-  if (packed == 0 || packed + kMinCompressSaving >= raw) {
+  auto* out = static_cast<uint8_t*>(tiers.Allocate(raw, Placement::kUserData, &tier));
+  constexpr size_t kPrefix = sizeof(uint32_t);
+  unsigned packed = lzf_compress(n->lp.data(), static_cast<unsigned>(raw), out + kPrefix,
+                                 static_cast<unsigned>(raw - kPrefix));
+  if (packed == 0 || kPrefix + packed + kMinCompressSaving >= raw) {
     tiers.Free(out, tier);
     return;
   }
-  n->lzf = static_cast<uint8_t*>(tiers.Reallocate(out, packed, Placement::kUserData, &tier));
+  uint32_t raw32 = static_cast<uint32_t>(raw);
+  std::memcpy(out, &raw32, kPrefix);
+  n->lzf_bytes = static_cast<uint32_t>(kPrefix + packed);
+  n->lzf = static_cast<uint8_t*>(tiers.Reallocate(out, n->lzf_bytes, Placement::kUserData, &tier));
   n->lzf_tier = tier;
-  n->lzf_bytes = packed;
-  n->raw_bytes = static_cast<uint32_t>(raw);
   n->lp = Listpack();
 }
 
 namespace {
 
-// Expands a compressed node's blob into `out`.
-void Expand(const uint8_t* lzf, uint32_t lzf_bytes, uint32_t raw_bytes, Listpack* out) {
+// Expands a compressed node's blob (see Node::lzf) into `out`.
+void Expand(const uint8_t* lzf, uint32_t lzf_bytes, Listpack* out) {
+  uint32_t raw;
+  std::memcpy(&raw, lzf, sizeof(raw));
   MemoryTiers& tiers = MemoryTiers::Get();
   Tier tier;
-  void* buf = tiers.Allocate(raw_bytes, Placement::kUserData, &tier);
-  unsigned got = lzf_decompress(lzf, lzf_bytes, buf, raw_bytes);
-  bool ok = got == raw_bytes &&
-            Listpack::FromBytes(static_cast<const uint8_t*>(buf), raw_bytes, out);
+  void* buf = tiers.Allocate(raw, Placement::kUserData, &tier);
+  unsigned got = lzf_decompress(lzf + sizeof(raw), lzf_bytes - sizeof(raw), buf, raw);
+  bool ok = got == raw && Listpack::FromBytes(static_cast<const uint8_t*>(buf), raw, out);
   tiers.Free(buf, tier);
   CHECK(ok);  // the blob is ours: a failure here is memory corruption, not bad input
 }
@@ -190,16 +192,15 @@ void Expand(const uint8_t* lzf, uint32_t lzf_bytes, uint32_t raw_bytes, Listpack
 
 void Quicklist::Decompress(Node* n) {
   if (!n->compressed()) return;
-  Expand(n->lzf, n->lzf_bytes, n->raw_bytes, &n->lp);
+  Expand(n->lzf, n->lzf_bytes, &n->lp);
   MemoryTiers::Get().Free(n->lzf, n->lzf_tier);
   n->lzf = nullptr;
   n->lzf_bytes = 0;
-  n->raw_bytes = 0;
 }
 
 const Listpack& Quicklist::ReadView(const Node* n, Listpack* temp) const {
   if (!n->compressed()) return n->lp;
-  Expand(n->lzf, n->lzf_bytes, n->raw_bytes, temp);
+  Expand(n->lzf, n->lzf_bytes, temp);
   return *temp;
 }
 
@@ -279,9 +280,9 @@ Quicklist::Node* Quicklist::SplitAt(Node* n, size_t k) {
        pos = n->lp.Next(pos)) {
     CopyElement(n->lp, pos, &r->lp);
   }
-  r->count = n->count - static_cast<uint32_t>(k);
+  r->count = static_cast<uint16_t>(n->count - k);
   n->lp.DeleteRangeAt(static_cast<int64_t>(k), r->count);
-  n->count = static_cast<uint32_t>(k);
+  n->count = static_cast<uint16_t>(k);
   LinkAfter(n, r);
   return r;
 }
@@ -416,7 +417,7 @@ void Quicklist::DeleteRange(size_t index, size_t n) {
     } else {
       Decompress(node);
       node->lp.DeleteRangeAt(static_cast<int64_t>(offset), take);
-      node->count -= static_cast<uint32_t>(take);
+      node->count -= static_cast<uint16_t>(take);
       partial[partial[0] == nullptr ? 0 : 1] = node;
     }
     n -= take;
@@ -536,7 +537,7 @@ size_t Quicklist::Remove(std::string_view s, size_t limit, bool from_tail) {
       Decompress(n);
       size_t k = RemoveFromListpack(&n->lp, s, budget - removed, from_tail);
       removed += k;
-      n->count -= static_cast<uint32_t>(k);
+      n->count -= static_cast<uint16_t>(k);
       if (n->count == 0) {
         DropNode(n);
       } else {

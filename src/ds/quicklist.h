@@ -25,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -102,15 +103,24 @@ class Quicklist {
     Node* prev = nullptr;
     Node* next = nullptr;
     Listpack lp;             // empty (unallocated) while the node is compressed
-    uint8_t* lzf = nullptr;  // the compressed listpack, or nullptr
-    uint32_t lzf_bytes = 0;
-    uint32_t raw_bytes = 0;  // the listpack's size while compressed
-    uint32_t count = 0;
+    // The compressed listpack, or nullptr: the listpack's size (uint32, little endian), then
+    // the LZF data. lzf_bytes counts both.
+    uint8_t* lzf = nullptr;
+    // Fill limits keep a node under 32768 elements: 64 KiB of 2-byte entries at most.
+    uint16_t count = 0;
     Tier lzf_tier = Tier::kDram;
+    uint32_t lzf_bytes = 0;
 
     bool compressed() const { return lzf != nullptr; }
-    size_t bytes() const { return compressed() ? raw_bytes : lp.bytes(); }
+    size_t raw_bytes() const {
+      uint32_t n;
+      std::memcpy(&n, lzf, sizeof(n));
+      return n;
+    }
+    size_t bytes() const { return compressed() ? raw_bytes() : lp.bytes(); }
   };
+  // 32 bytes of links and listpack, 16 of compression state and count: one 48-byte size class.
+  static_assert(sizeof(Node) <= 48);
 
   Quicklist(int fill, int depth) : fill_(static_cast<int16_t>(fill)), depth_(depth) {}
   ~Quicklist();
