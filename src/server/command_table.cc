@@ -108,6 +108,7 @@ void RegisterAllCommands() {
   RegisterIntrospectionCommands();
   RegisterHashCommands();
   RegisterStreamCommands();
+  RegisterListCommands();
 }
 
 }  // namespace memkeydb
