@@ -103,6 +103,7 @@ void RegisterAllCommands() {
   RegisterConfigCommands();
   RegisterPubSubCommands();
   RegisterIntrospectionCommands();
+  RegisterSetCommands();
 }
 
 }  // namespace memkeydb

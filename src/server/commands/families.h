@@ -17,5 +17,6 @@ void RegisterDebugCommands();        // debug_family.cc: DEBUG MEMORY
 void RegisterConfigCommands();       // config_family.cc: CONFIG GET|SET|RESETSTAT|REWRITE
 void RegisterPubSubCommands();       // pubsub_family.cc: (P|S)SUBSCRIBE PUBLISH PUBSUB ...
 void RegisterIntrospectionCommands();  // command_family.cc: COMMAND and its subcommands
+void RegisterSetCommands();          // set_family.cc: SADD SREM ... SINTERCARD SSCAN
 
 }  // namespace memkeydb
