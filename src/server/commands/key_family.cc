@@ -388,6 +388,9 @@ void SwapdbCommand(CommandContext& ctx) {
     s.TouchAllWatchedKeysInDb(a, b);
     s.TouchAllWatchedKeysInDb(b, a);
     s.db(a).SwapContents(&s.db(b));
+    // Clients waiting on a key that now has data in its database are served.
+    s.blocking().SignalDb(a);
+    s.blocking().SignalDb(b);
   }
   ++s.dirty;
   ctx.reply().Ok();
