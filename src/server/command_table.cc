@@ -104,7 +104,10 @@ void RegisterAllCommands() {
   RegisterDebugCommands();
   RegisterConfigCommands();
   RegisterPubSubCommands();
+  RegisterZSetCommands();
   RegisterIntrospectionCommands();
+  RegisterHashCommands();
+  RegisterStreamCommands();
   RegisterSetCommands();
 }
 

@@ -145,6 +145,8 @@ Server::Server(Config config) : config_(std::move(config)) {
   start_ms_ = NowMs();
   last_save_s = start_ms_ / 1000;
   run_id_ = RandomHex(40);
+  UpdateAccessClock(start_ms_);
+  shared_integer_clock_.assign(kSharedIntegers, Database::access_clock());
   for (int i = 0; i < config_.databases; ++i) {
     dbs_.push_back(std::make_unique<Database>(i));
     dbs_.back()->set_events(this);

@@ -152,6 +152,17 @@ class Server : public KeyEvents {
            eviction_policy_ == EvictionPolicy::kAllkeysLru;
   }
   void UpdateAccessClock(int64_t now_ms);
+  // Redis shares one object among all keys holding an integer 0..9999 (unless maxmemory is set
+  // with an LRU or LFU policy, which needs a clock per key): OBJECT REFCOUNT reports INT_MAX for
+  // it, and it has a single access clock, touched by a read of any key holding that integer.
+  static constexpr int64_t kSharedIntegers = 10000;
+  bool IsSharedInteger(const CompactValue& v) const {
+    int64_t n;
+    return v.GetInt(&n) && n >= 0 && n < kSharedIntegers &&
+           (config_.maxmemory == 0 || !lru_or_lfu_policy());
+  }
+  // The LRU clock OBJECT IDLETIME and DEBUG OBJECT read for *e: the shared integer's or its own.
+  uint32_t AccessClockOf(const Entry* e) const;
   // Runs eviction and decides whether `cmd` may run; replies OOM and returns false if not.
   bool MemoryAllowsCommand(Client* c, Command* cmd);
   EventLoop& loop() { return loop_; }
@@ -240,6 +251,7 @@ class Server : public KeyEvents {
   std::vector<std::unique_ptr<Database>> dbs_;
   Tiering tiering_{&MemoryTiers::Get()};
   Blocking blocking_{this};
+  std::vector<uint32_t> shared_integer_clock_;  // LRU clocks of the shared integers
   EvictionPolicy eviction_policy_ = EvictionPolicy::kNoEviction;
   bool lfu_ = false;
   std::vector<EvictionCandidate> eviction_pool_;
