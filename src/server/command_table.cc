@@ -109,6 +109,7 @@ void RegisterAllCommands() {
   RegisterHashCommands();
   RegisterStreamCommands();
   RegisterListCommands();
+  RegisterSetCommands();
 }
 
 }  // namespace memkeydb

@@ -21,5 +21,6 @@ void RegisterZSetCommands();         // zset_family.cc: ZADD ZRANGE ... ZINTERCA
 void RegisterIntrospectionCommands();  // command_family.cc: COMMAND and its subcommands
 void RegisterHashCommands();         // hash_family.cc: HSET HGET ... HRANDFIELD HSCAN
 void RegisterListCommands();         // list_family.cc: LPUSH ... BLMPOP
+void RegisterSetCommands();          // set_family.cc: SADD SREM ... SINTERCARD SSCAN
 
 }  // namespace memkeydb
