@@ -94,6 +94,7 @@ void RegisterAllCommands() {
   RegisterTransactionCommands();
   RegisterStringCommands();
   RegisterBitmapCommands();
+  RegisterHllCommands();
   RegisterKeyCommands();
   RegisterServerCommands();
   RegisterInfoCommands();

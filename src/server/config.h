@@ -71,6 +71,8 @@ struct Config {
   bool lazyfree_lazy_user_flush = false;
   int64_t lfu_log_factor = 10;
   int64_t lfu_decay_time = 1;
+  // Largest sparse HyperLogLog string before it turns dense (bytes).
+  int64_t hll_sparse_max_bytes = 3000;
 
   // Tiered memory (memKeyDB's option names).
   std::string memory_alloc_policy = "only-dram";

@@ -150,6 +150,8 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(BoolOption("lazyfree-lazy-user-flush", {}, 0, &Config::lazyfree_lazy_user_flush));
   d.push_back(NumOption("lfu-log-factor", {}, 0, {0, kIntMax}, &Config::lfu_log_factor));
   d.push_back(NumOption("lfu-decay-time", {}, 0, {0, kIntMax}, &Config::lfu_decay_time));
+  d.push_back(NumOption("hll-sparse-max-bytes", {}, 0, {0, kLongMax, kMem | kUns},
+                        &Config::hll_sparse_max_bytes));
 
   // Tiered memory (memKeyDB's names), all changeable at run time; then the far tier's backend
   // (chosen at start-up) and its limits.
@@ -334,7 +336,6 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_num("hash-max-listpack-value", {"hash-max-ziplist-value"}, 0, {0, kLongMax, kMem | kUns}, 64);
   ign_num("stream-node-max-bytes", {}, 0, {0, kLongMax, kMem | kUns}, 4096);
   ign_num("zset-max-listpack-value", {"zset-max-ziplist-value"}, 0, {0, kLongMax, kMem | kUns}, 64);
-  ign_num("hll-sparse-max-bytes", {}, 0, {0, kLongMax, kMem | kUns}, 3000);
   ign_num("tracking-table-max-keys", {}, 0, {0, kLongMax, kUns}, 1000000);
   ign_num("maxmemory-clients", {}, 0, {-100, kLongMax, kMem | kNumPercent}, 0);
   ign_num("repl-backlog-ttl", {}, 0, {0, kLongMax}, 3600);
