@@ -60,23 +60,23 @@ Op DecodeOp(const uint8_t* b, size_t len, size_t pos) {
   return {2, XZeroLen(op, ByteAt(b, len, pos + 1)), 0};
 }
 
-// Walks the sparse body of `s`, calling on_val(first, run, value) for each VAL opcode. A VAL
-// that would run past the last register stops the walk, as Redis's decoders that write
-// registers stop. Returns the number of registers walked; a valid body gives kRegisters.
-template <typename OnVal>
-int64_t WalkSparse(std::string_view s, OnVal on_val) {
+// Walks the sparse body of `s`, calling on_run(first, run, value) for each opcode (value 0 for
+// ZERO and XZERO). Returns true when the runs cover exactly the 16384 registers; an opcode that
+// would run past the last register stops the walk and makes the body corrupt, as in
+// redis-server 7.0.15 (whose packaged build carries the upstream fix that checks every opcode,
+// not only VAL).
+template <typename OnRun>
+bool WalkSparse(std::string_view s, OnRun on_run) {
   const uint8_t* b = Bytes(s);
-  int64_t idx = 0;
+  size_t idx = 0;
   for (size_t pos = kHeaderSize; pos < s.size();) {
     Op op = DecodeOp(b, s.size(), pos);
-    if (op.value != 0) {
-      if (idx + op.run > static_cast<int64_t>(kRegisters)) break;
-      on_val(static_cast<size_t>(idx), op.run, op.value);
-    }
+    if (idx + op.run > kRegisters) return false;
+    on_run(idx, op.run, op.value);
     idx += op.run;
     pos += op.bytes;
   }
-  return idx;
+  return idx == kRegisters;
 }
 
 // Ertl's sigma and tau corrections for the registers at 0 and at the largest value.
@@ -317,10 +317,11 @@ bool ToDense(CompactValue* v) {
   std::memcpy(out, s.data(), kHeaderSize);
   out[4] = static_cast<char>(kDense);
   uint8_t* regs = reinterpret_cast<uint8_t*>(out) + kHeaderSize;
-  int64_t walked = WalkSparse(s, [&](size_t first, int run, int value) {
+  bool valid = WalkSparse(s, [&](size_t first, int run, int value) {
+    if (value == 0) return;
     for (int i = 0; i < run; ++i) SetDenseRegister(regs, first + i, static_cast<uint8_t>(value));
   });
-  if (walked != static_cast<int64_t>(kRegisters)) return false;
+  if (!valid) return false;
   v->MoveFrom(&dense);
   return true;
 }
@@ -331,15 +332,7 @@ bool AddToHistogram(std::string_view s, Histogram* h) {
     for (size_t i = 0; i < kRegisters; ++i) ++h->count[GetDenseRegister(b + kHeaderSize, i)];
     return true;
   }
-  // Unlike the decoders that write registers, the histogram walk never stops early.
-  int64_t idx = 0;
-  for (size_t pos = kHeaderSize; pos < s.size();) {
-    Op op = DecodeOp(b, s.size(), pos);
-    h->count[op.value] += op.run;
-    idx += op.run;
-    pos += op.bytes;
-  }
-  return idx == static_cast<int64_t>(kRegisters);
+  return WalkSparse(s, [&](size_t, int run, int value) { h->count[value] += run; });
 }
 
 void AddRawToHistogram(const uint8_t* regs, Histogram* h) {
@@ -367,12 +360,11 @@ bool MergeInto(std::string_view s, uint8_t* max) {
     }
     return true;
   }
-  int64_t walked = WalkSparse(s, [&](size_t first, int run, int value) {
+  return WalkSparse(s, [&](size_t first, int run, int value) {
     for (int i = 0; i < run; ++i) {
       if (value > max[first + i]) max[first + i] = static_cast<uint8_t>(value);
     }
   });
-  return walked == static_cast<int64_t>(kRegisters);
 }
 
 std::string DecodeSparse(std::string_view s) {

@@ -97,7 +97,7 @@ struct Histogram {
   int count[64] = {};
 };
 // Adds the registers of `s` to *h. Returns false when a sparse body does not cover exactly
-// 16384 registers (Redis's "invalid" count).
+// 16384 registers (Redis's "invalid" count; *h is then meaningless).
 bool AddToHistogram(std::string_view s, Histogram* h);
 // The histogram of a plain register array (one byte per register).
 void AddRawToHistogram(const uint8_t* regs, Histogram* h);
