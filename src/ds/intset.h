@@ -53,8 +53,13 @@ class IntSet {
   void Rebalance(const MoveRule& rule, MoveStats* stats, TierCensus* census);
 
  private:
+  void Adopt(const uint8_t* bytes, size_t size);
+  // Makes the block hold at least `new_bytes` (allocating an empty set first if needed).
+  void Resize(size_t new_bytes);
+
   uint8_t* data_ = nullptr;
   Tier tier_ = Tier::kDram;
+  uint32_t capacity_ = 0;  // the block's usable size (fits beside tier_ in the padding)
 };
 
 }  // namespace memkeydb

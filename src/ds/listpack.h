@@ -120,8 +120,18 @@ class Listpack {
   void Rebalance(const MoveRule& rule, MoveStats* stats, TierCensus* census);
 
  private:
+  void Adopt(const uint8_t* bytes, size_t size);
+  void EnsureAllocated();
+  // Resizes the blob so that `remove` bytes at `pos` become a gap of `insert` bytes; updates
+  // the total in the header and returns the gap's address.
+  uint8_t* Splice(size_t pos, size_t remove, size_t insert);
+  void AdjustCount(int64_t delta);
+  size_t InsertAt(size_t at, std::string_view s);
+  bool Aliases(std::string_view s) const;
+
   uint8_t* data_ = nullptr;  // nullptr: empty and not yet allocated
   Tier tier_ = Tier::kDram;
+  uint32_t capacity_ = 0;  // the block's usable size (fits beside tier_ in the padding)
 };
 
 }  // namespace memkeydb

@@ -89,12 +89,13 @@ std::optional<MoveRule> TierController::WantMoves() {
   double size = std::fabs(error);
   switch (phase_) {
     case Phase::kUnreachable: {
-      // Look again once the data changed by a tenth, and not before a back-off of control
-      // periods (10, doubling up to 100 while the verdict stands): each look is a walk of the
-      // keyspace, and under a steady write load the verdict rarely changes.
+      // Look again after a back-off of control periods (10, doubling up to 100 while the
+      // verdict stands: each look is a walk of the keyspace, and under a steady write load the
+      // verdict rarely changes), or after the shortest back-off once the data changed by a
+      // tenth. A verdict reached while writes were landing must not stand once they stop.
       int64_t total = tiers_->used_total();
-      if (std::llabs(total - unreachable_total_) * 10 < unreachable_total_ ||
-          unreachable_periods_ < unreachable_backoff_) {
+      bool changed = std::llabs(total - unreachable_total_) * 10 >= unreachable_total_;
+      if (unreachable_periods_ < (changed ? kMinBackoff : unreachable_backoff_)) {
         return std::nullopt;
       }
       phase_ = Phase::kIdle;

@@ -149,6 +149,28 @@ TEST_F(TierControllerTest, UnreachableTargetStopsWalkingUntilTheDataChanges) {
   EXPECT_TRUE(c.WantMoves().has_value());  // look again
 }
 
+TEST_F(TierControllerTest, AnUnreachableVerdictIsCheckedAgainWithoutWrites) {
+  // A verdict reached while writes were landing must not stand for ever once they stop: after
+  // the back-off the controller looks again even though nothing changed.
+  TierController c(&tiers_);
+  TierSettings s;
+  s.policy = AllocPolicy::kRatio;
+  c.Configure(s);
+  Put(Tier::kDram, 64, 1000);
+  ASSERT_TRUE(c.WantMoves().has_value());
+  c.OnPassComplete(TierCensus(), 0);
+  EXPECT_STREQ(c.state(), "unreachable");
+  for (int i = 0; i < 9; ++i) c.Step();
+  EXPECT_FALSE(c.WantMoves().has_value());
+  c.Step();
+  EXPECT_TRUE(c.WantMoves().has_value());  // the first back-off is 10 periods
+  c.OnPassComplete(TierCensus(), 0);     // still unreachable: the back-off doubles
+  for (int i = 0; i < 19; ++i) c.Step();
+  EXPECT_FALSE(c.WantMoves().has_value());
+  c.Step();
+  EXPECT_TRUE(c.WantMoves().has_value());
+}
+
 TEST_F(TierControllerTest, AWalkThatMovesNothingMarksTheTargetUnreachable) {
   TierController c(&tiers_);
   TierSettings s;

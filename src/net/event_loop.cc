@@ -27,8 +27,9 @@ bool EventLoop::Watch(int fd, bool readable, bool writable, IoHandler* handler) 
 
 void EventLoop::Unwatch(int fd) { epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); }
 
-void EventLoop::AddTimer(int64_t first_delay_us, std::function<int64_t()> fn) {
+size_t EventLoop::AddTimer(int64_t first_delay_us, std::function<int64_t()> fn) {
   timers_.push_back({MonotonicUs() + first_delay_us, std::move(fn)});
+  return timers_.size() - 1;
 }
 
 void EventLoop::Run() {

@@ -40,7 +40,13 @@ class EventLoop {
   // A timer that sets its own pace: `fn` runs after `first_delay_us`, and returns the delay in
   // microseconds until its next run (the tier controller runs every few ms while rebalancing,
   // every memory-ratio-check-period otherwise).
-  void AddTimer(int64_t first_delay_us, std::function<int64_t()> fn);
+  // Returns the timer's id.
+  size_t AddTimer(int64_t first_delay_us, std::function<int64_t()> fn);
+  // Makes timer `id` run no later than `at_us` (monotonic), e.g. for a deadline that just
+  // became the earliest.
+  void RunTimerBy(size_t id, int64_t at_us) {
+    if (at_us < timers_[id].next_us) timers_[id].next_us = at_us;
+  }
 
   void Run();
   void Stop() { stop_ = true; }

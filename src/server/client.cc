@@ -103,7 +103,8 @@ void Client::HandleReadable() {
 void Client::ProcessInput() {
   // CONFIG SET proto-max-bulk-len applies to connected clients too.
   parser_.set_limits({server_->config().proto_max_bulk_len});
-  while (in_pos_ < in_len_ && !has(kClientCloseAsap | kClientCloseAfterReply | kClientPaused)) {
+  while (in_pos_ < in_len_ &&
+         !has(kClientCloseAsap | kClientCloseAfterReply | kClientPaused | kClientBlocked)) {
     parser_.set_authenticated(authenticated);
     size_t consumed = 0;
     RequestParser::Result r = parser_.Parse(in_ + in_pos_, in_len_ - in_pos_, &consumed);

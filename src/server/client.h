@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -40,7 +41,11 @@ enum ClientFlag : uint32_t {
   kClientPendingWrite = 1 << 11,
   kClientPaused = 1 << 12,        // waiting for CLIENT PAUSE to end, input left unprocessed
   kClientProtected = 1 << 13,     // never closed by timeout or buffer limits (fake clients)
+  kClientBlocked = 1 << 14,       // waiting in a blocking command (blocked_state says on what)
+  kClientExecuting = 1 << 15,     // running EXEC's queue: blocking commands must not block
 };
+
+struct BlockedState;
 
 class Client : public IoHandler {
  public:
@@ -82,6 +87,9 @@ class Client : public IoHandler {
     bool expired_when_watched;  // a key that expires after WATCH breaks the transaction
   };
   std::vector<WatchedKey> watched_keys;  // mirrored in Server's registry
+
+  // Set while blocked (server/blocking.h).
+  std::unique_ptr<BlockedState> blocked_state;
 
   // Pub/Sub state.
   std::set<std::string> channels, patterns, shard_channels;

@@ -1,5 +1,7 @@
 #include "server/command_context.h"
 
+#include <cmath>
+
 #include "common/strutil.h"
 #include "server/errors.h"
 #include "server/server.h"
@@ -86,7 +88,59 @@ Entry* CommandContext::LookupForWrite(Database& db, std::string_view key) {
 
 void CommandContext::KeyModifiedIn(int db, std::string_view key, int64_t dirty) {
   server_->TouchWatchedKey(db, key);
+  server_->blocking().SignalKey(db, key);
   server_->dirty += dirty;
+}
+
+bool CommandContext::ParseBlockTimeout(size_t i, TimeoutUnit unit, int64_t* deadline_ms) {
+  int64_t ms;
+  if (unit == TimeoutUnit::kSeconds) {
+    long double secs;
+    if (!ParseLongDouble(arg(i), &secs)) {
+      Error("ERR timeout is not a float or out of range");
+      return false;
+    }
+    long double scaled = std::ceil(secs * 1000.0L);
+    // Redis converts without a range check; what does not fit comes out negative on x86.
+    constexpr long double kLimit = 9223372036854775807.0L;
+    ms = scaled >= kLimit || std::isnan(scaled) ? INT64_MIN : static_cast<int64_t>(scaled);
+  } else if (!memkeydb::ParseInt64(arg(i), &ms)) {
+    Error("ERR timeout is not an integer or out of range");
+    return false;
+  }
+  if (ms < 0) {
+    Error("ERR timeout is negative");
+    return false;
+  }
+  // A deadline past the end of time waits forever, as a zero timeout does.
+  *deadline_ms = ms == 0 || ms > INT64_MAX - now_ms_ ? 0 : now_ms_ + ms;
+  return true;
+}
+
+bool CommandContext::CanBlock() const {
+  return !client_->has(kClientMulti | kClientExecuting);
+}
+
+void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t deadline_ms,
+                           TimeoutReply on_timeout, std::vector<std::string> rewritten) {
+  blocked_ = true;
+  if (reprocessing_) {
+    // Still waiting: same queues, same deadline; only the arguments may be refreshed.
+    if (!rewritten.empty()) client_->blocked_state->args = std::move(rewritten);
+    return;
+  }
+  BlockedState state;
+  state.cmd = cmd_;
+  if (rewritten.empty()) {
+    state.args.assign(args_->begin(), args_->end());
+  } else {
+    state.args = std::move(rewritten);
+  }
+  state.db = db_index();
+  state.keys.assign(keys.begin(), keys.end());
+  state.deadline_ms = deadline_ms;
+  state.on_timeout = on_timeout;
+  server_->blocking().Block(client_, std::move(state));
 }
 
 void CommandContext::Notify(char type_class, std::string_view event, std::string_view key,

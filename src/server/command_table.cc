@@ -1,5 +1,7 @@
 #include "server/command_table.h"
 
+#include <initializer_list>
+
 #include "common/strutil.h"
 #include "server/commands/families.h"
 
@@ -103,7 +105,74 @@ void RegisterAllCommands() {
   RegisterDebugCommands();
   RegisterConfigCommands();
   RegisterPubSubCommands();
+  RegisterZSetCommands();
   RegisterIntrospectionCommands();
+  RegisterHashCommands();
+  RegisterStreamCommands();
+}
+
+}  // namespace memkeydb
+
+namespace memkeydb {
+namespace {
+// Appends the `numkeys` keys that follow args[at] (which holds numkeys); false if the count is
+// not a positive integer or runs past the arguments.
+bool KeysAfterCount(const std::vector<std::string_view>& args, size_t at,
+                    std::vector<size_t>* keys) {
+  int64_t n;
+  if (at >= args.size() || !ParseInt64(args[at], &n) || n <= 0 ||
+      static_cast<uint64_t>(n) > args.size() - at - 1) {
+    return false;
+  }
+  for (size_t i = 0; i < static_cast<size_t>(n); ++i) keys->push_back(at + 1 + i);
+  return true;
+}
+
+// args[1] plus the argument after the last of `options` (case-insensitive), if any.
+bool KeyAndStoreTarget(const std::vector<std::string_view>& args,
+                       std::initializer_list<std::string_view> options,
+                       std::vector<size_t>* keys) {
+  keys->push_back(1);
+  size_t target = 0;
+  for (size_t i = 2; i + 1 < args.size(); ++i) {
+    for (std::string_view o : options) {
+      if (EqualsIgnoreCase(args[i], o)) target = i + 1;
+    }
+  }
+  if (target != 0) keys->push_back(target);
+  return true;
+}
+}  // namespace
+
+bool FindKeysNumkeysAt1(const std::vector<std::string_view>& args, std::vector<size_t>* keys) {
+  return KeysAfterCount(args, 1, keys);
+}
+
+bool FindKeysNumkeysAt2(const std::vector<std::string_view>& args, std::vector<size_t>* keys) {
+  return KeysAfterCount(args, 2, keys);
+}
+
+bool FindKeysDestNumkeys(const std::vector<std::string_view>& args, std::vector<size_t>* keys) {
+  keys->push_back(1);
+  return KeysAfterCount(args, 2, keys);
+}
+
+bool FindKeysStreams(const std::vector<std::string_view>& args, std::vector<size_t>* keys) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (!EqualsIgnoreCase(args[i], "streams")) continue;
+    size_t n = (args.size() - i - 1) / 2;
+    for (size_t k = 0; k < n; ++k) keys->push_back(i + 1 + k);
+    return n > 0;
+  }
+  return false;
+}
+
+bool FindKeysSort(const std::vector<std::string_view>& args, std::vector<size_t>* keys) {
+  return KeyAndStoreTarget(args, {"store"}, keys);
+}
+
+bool FindKeysGeoradius(const std::vector<std::string_view>& args, std::vector<size_t>* keys) {
+  return KeyAndStoreTarget(args, {"store", "storedist"}, keys);
 }
 
 }  // namespace memkeydb

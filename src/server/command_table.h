@@ -39,7 +39,27 @@ enum CommandFlag : uint32_t {
   kCmdNoMandatoryKeys = 1 << 17,
   kCmdProtected = 1 << 18,   // behind enable-debug-command and similar switches
   kCmdTouchesArbitraryKeys = 1 << 19,
+  kCmdMovableKeys = 1 << 20,  // set by Register for specs with find_keys
 };
+
+// Finds the key positions of a command whose keys move with its arguments (a numkeys count,
+// STREAMS, STORE): `args` is the whole command (args[0] its name); appends 0-based positions
+// to *keys. False if the arguments are malformed (COMMAND GETKEYS then says so).
+using KeyFinder = bool (*)(const std::vector<std::string_view>& args, std::vector<size_t>* keys);
+
+// The finders the families use.
+// numkeys at args[1], then the keys (ZUNION, ZINTER, ZDIFF, SINTERCARD, ZINTERCARD, LMPOP, ZMPOP).
+bool FindKeysNumkeysAt1(const std::vector<std::string_view>& args, std::vector<size_t>* keys);
+// numkeys at args[2], then the keys (BLMPOP, BZMPOP: the timeout comes first).
+bool FindKeysNumkeysAt2(const std::vector<std::string_view>& args, std::vector<size_t>* keys);
+// destination at args[1], numkeys at args[2], then the keys (ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE).
+bool FindKeysDestNumkeys(const std::vector<std::string_view>& args, std::vector<size_t>* keys);
+// The first half of what follows STREAMS (XREAD, XREADGROUP).
+bool FindKeysStreams(const std::vector<std::string_view>& args, std::vector<size_t>* keys);
+// args[1], and the argument after a STORE option (SORT, SORT_RO).
+bool FindKeysSort(const std::vector<std::string_view>& args, std::vector<size_t>* keys);
+// args[1], and the argument after STORE or STOREDIST (GEORADIUS, GEORADIUSBYMEMBER).
+bool FindKeysGeoradius(const std::vector<std::string_view>& args, std::vector<size_t>* keys);
 
 struct CommandSpec {
   const char* name;      // lower case; a subcommand's own name (e.g. "get" under "config")
@@ -53,6 +73,7 @@ struct CommandSpec {
   const char* syntax;    // argument syntax after the command name, for COMMAND DOCS and help
   CommandHandler handler;
   const CommandSpec* subcommands = nullptr;  // array ending with an entry whose name is nullptr
+  KeyFinder find_keys = nullptr;  // keys that move with the arguments (COMMAND GETKEYS)
 };
 
 // Mutable per-command statistics (INFO commandstats).
@@ -72,7 +93,9 @@ struct Command {
   CommandStats stats;
   std::vector<std::string> acl_categories;
 
-  bool is(uint32_t flag) const { return (spec->flags & flag) != 0; }
+  bool is(uint32_t flag) const {
+    return (spec->flags & flag) != 0 || (flag == kCmdMovableKeys && spec->find_keys != nullptr);
+  }
   bool has_subcommands() const { return !subcommands.empty(); }
 };
 

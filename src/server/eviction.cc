@@ -76,9 +76,19 @@ void Server::UpdateAccessClock(int64_t now_ms) {
            : static_cast<uint32_t>(now_ms / 1000));
 }
 
+uint32_t Server::AccessClockOf(const Entry* e) const {
+  if (!IsSharedInteger(e->value)) return e->clock();
+  int64_t n;
+  e->value.GetInt(&n);
+  return shared_integer_clock_[n];
+}
+
 void Server::TouchAccessClock(Entry* e) {
   if (!lfu_) {
-    e->set_clock(Database::access_clock());  // LRU: Unix seconds, 24 bits, as Redis keeps it
+    uint32_t now = Database::access_clock();  // LRU: Unix seconds, 24 bits, as Redis keeps it
+    e->set_clock(now);
+    int64_t n;
+    if (e->value.GetInt(&n) && n >= 0 && n < kSharedIntegers) shared_integer_clock_[n] = now;
     return;
   }
   // Redis's logarithmic counter: decay by elapsed time, then increment with probability

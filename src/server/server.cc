@@ -145,6 +145,8 @@ Server::Server(Config config) : config_(std::move(config)) {
   start_ms_ = NowMs();
   last_save_s = start_ms_ / 1000;
   run_id_ = RandomHex(40);
+  UpdateAccessClock(start_ms_);
+  shared_integer_clock_.assign(kSharedIntegers, Database::access_clock());
   for (int i = 0; i < config_.databases; ++i) {
     dbs_.push_back(std::make_unique<Database>(i));
     dbs_.back()->set_events(this);
@@ -206,6 +208,7 @@ bool Server::Start() {
   loop_.set_cron(static_cast<int>(1000 / effective_hz()),
                  [this] { Cron(); });
   loop_.AddTimer(0, [this] { return tiering_.Tick(dbs_, config_.memory_ratio_check_period); });
+  blocking_.Start();
   return true;
 }
 
@@ -281,6 +284,7 @@ void Server::FreeClient(Client* c) {
   drop(monitors_);
   drop(pending_write_);
   drop(paused_);
+  blocking_.Remove(c);
   clients_.erase(c->id());
   delete c;
 }
@@ -469,6 +473,8 @@ done:
     c->flags &= ~kClientReplySkipNext;
     c->flags |= kClientReplySkip;
   }
+  // Keys this command (or transaction) wrote to wake the clients waiting on them.
+  blocking_.ServeReadyKeys();
   return true;
 }
 
@@ -501,12 +507,13 @@ bool Server::MemoryAllowsCommand(Client* c, Command* cmd) {
   return false;
 }
 
-void Server::Call(Client* c, Command* cmd, const ArgList& args) {
+bool Server::Call(Client* c, Command* cmd, const ArgList& args, bool reprocessing) {
   if (!monitors_.empty() && !cmd->is(kCmdSkipMonitor) && !cmd->is(kCmdAdmin)) FeedMonitors(c, args);
   int64_t start = MonotonicUs();
   int64_t now = NowMs();
   UpdateAccessClock(now);
   CommandContext ctx(this, c, &args, cmd, now);
+  ctx.set_reprocessing(reprocessing);
   cmd->spec->handler(ctx);
   int64_t duration = MonotonicUs() - start;
   ++cmd->stats.calls;
@@ -545,6 +552,7 @@ void Server::Call(Client* c, Command* cmd, const ArgList& args) {
       duration / 1000 >= config_.latency_monitor_threshold) {
     RecordLatency(cmd->is(kCmdFast) ? "fast-command" : "command", duration / 1000);
   }
+  return ctx.blocked();
 }
 
 void Server::FeedMonitors(Client* c, const ArgList& args) {
@@ -714,6 +722,7 @@ void Server::ActiveExpireCycle(int64_t budget_us) {
 }
 
 void Server::BeforeSleep() {
+  blocking_.ServeReadyKeys();
   if (expire_backlog_ && active_expire_enabled) {
     int64_t now_us = MonotonicUs();
     if (now_us - last_fast_expire_us_ >= 2000) {  // at most one 1 ms slice per 2 ms
@@ -786,7 +795,7 @@ void Server::Cron() {
   // Idle clients (timeout) and soft output-buffer limits that depend on elapsed time.
   for (auto& [id, c] : clients_) {
     if (c->fake() || c->has(kClientCloseAsap)) continue;
-    if (config_.timeout > 0 && !c->in_pubsub_mode() && !c->has(kClientMonitor) &&
+    if (config_.timeout > 0 && !c->in_pubsub_mode() && !c->has(kClientMonitor | kClientBlocked) &&
         (now - c->last_interaction_ms) / 1000 > config_.timeout) {
       MKDB_LOG(kVerbose) << "Closing idle client";
       c->CloseAsync();

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "net/event_loop.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/command_context.h"
 #include "server/config.h"
@@ -118,7 +119,9 @@ class Server : public KeyEvents {
   bool Execute(Client* client, const ArgList& args);
   // Runs an already-checked command (EXEC runs its queue through this): handler, statistics,
   // slowlog, latency monitor.
-  void Call(Client* c, Command* cmd, const ArgList& args);
+  // `reprocessing`: a blocked client's command running again (server/blocking.h). Returns
+  // true if the command blocked the client (again).
+  bool Call(Client* c, Command* cmd, const ArgList& args, bool reprocessing = false);
   // A client not bound to a socket (tests, AOF loading); owned by the server.
   Client* CreateFakeClient();
   void FreeClient(Client* c);
@@ -149,6 +152,17 @@ class Server : public KeyEvents {
            eviction_policy_ == EvictionPolicy::kAllkeysLru;
   }
   void UpdateAccessClock(int64_t now_ms);
+  // Redis shares one object among all keys holding an integer 0..9999 (unless maxmemory is set
+  // with an LRU or LFU policy, which needs a clock per key): OBJECT REFCOUNT reports INT_MAX for
+  // it, and it has a single access clock, touched by a read of any key holding that integer.
+  static constexpr int64_t kSharedIntegers = 10000;
+  bool IsSharedInteger(const CompactValue& v) const {
+    int64_t n;
+    return v.GetInt(&n) && n >= 0 && n < kSharedIntegers &&
+           (config_.maxmemory == 0 || !lru_or_lfu_policy());
+  }
+  // The LRU clock OBJECT IDLETIME and DEBUG OBJECT read for *e: the shared integer's or its own.
+  uint32_t AccessClockOf(const Entry* e) const;
   // Runs eviction and decides whether `cmd` may run; replies OOM and returns false if not.
   bool MemoryAllowsCommand(Client* c, Command* cmd);
   EventLoop& loop() { return loop_; }
@@ -167,7 +181,8 @@ class Server : public KeyEvents {
   // protected-mode: with no password and the default bind, only loopback and Unix-socket
   // clients are served. `peer` is "ip:port".
   static bool ProtectedModeRefuses(const Config& config, const std::string& peer, bool unix_socket);
-  size_t blocked_clients() const { return 0; }
+  size_t blocked_clients() const { return blocking_.blocked_clients(); }
+  Blocking& blocking() { return blocking_; }
   std::vector<Client*>& monitors() { return monitors_; }
 
   // WATCH registry.
@@ -235,6 +250,8 @@ class Server : public KeyEvents {
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<Database>> dbs_;
   Tiering tiering_{&MemoryTiers::Get()};
+  Blocking blocking_{this};
+  std::vector<uint32_t> shared_integer_clock_;  // LRU clocks of the shared integers
   EvictionPolicy eviction_policy_ = EvictionPolicy::kNoEviction;
   bool lfu_ = false;
   std::vector<EvictionCandidate> eviction_pool_;

@@ -61,17 +61,6 @@ std::string FormatResp(std::string_view buf, size_t* pos) {
   return "<bad reply>";
 }
 
-namespace {
-int g_placeholder_object;
-void DeletePlaceholder(void*) {}
-void SizePlaceholder(const void*, size_t[kNumTiers]) {}
-void RebalancePlaceholder(void*, const MoveRule&, MoveStats*, TierCensus*) {}
-void* ClonePlaceholder(const void* p) { return const_cast<void*>(p); }
-const char* EncodingPlaceholder(const void*) { return "hashtable"; }
-const ObjectOps kPlaceholderOps = {DeletePlaceholder, SizePlaceholder, RebalancePlaceholder,
-                                   ClonePlaceholder, EncodingPlaceholder};
-}  // namespace
-
 bool CommandTest::Exists(std::string_view key) { return db().Find(key, NowMs()) != nullptr; }
 
 std::string CommandTest::Encoding(std::string_view key) {
@@ -87,11 +76,9 @@ int64_t CommandTest::Pttl(std::string_view key) {
 }
 
 void CommandTest::MakeHash(std::string_view key) {
-  // No collection type exists yet: the placeholder's deleter only has to accept it.
-  if (GetObjectOps(ValueType::kHash) == nullptr) RegisterObjectOps(ValueType::kHash, &kPlaceholderOps);
-  Entry* e = db().Find(key, NowMs());
-  if (e == nullptr) e = db().Add(key);
-  e->value.SetObject(ValueType::kHash, &g_placeholder_object);
+  // Whatever the key held goes first, as the placeholder this replaced overwrote it.
+  db().Delete(key);
+  Run({"hset", key, "f", "v"});
 }
 
 void CommandTest::WatchEvents() {

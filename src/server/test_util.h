@@ -47,8 +47,8 @@ class CommandTest : public ::testing::Test {
   std::string Encoding(std::string_view key);
   // Milliseconds to live, -1 without a TTL, -2 when missing (like PTTL).
   int64_t Pttl(std::string_view key);
-  // Makes `key` hold a placeholder non-string value, for WRONGTYPE paths of families tested
-  // before the collection types exist.
+  // Makes `key` a hash with one field (HSET key f v, after deleting whatever it held): a
+  // non-string value for WRONGTYPE paths.
   void MakeHash(std::string_view key);
 
   // --- keyspace notifications ---

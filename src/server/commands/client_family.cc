@@ -49,6 +49,7 @@ std::string ClientFlagsText(const Client& c) {
   if (c.has(kClientMonitor)) f += 'O';
   if (c.in_pubsub_mode()) f += 'P';
   if (c.has(kClientMulti)) f += 'x';
+  if (c.has(kClientBlocked)) f += 'b';
   if (c.has(kClientDirtyCas)) f += 'd';
   if (c.has(kClientCloseAfterReply)) f += 'c';
   if (c.has(kClientCloseAsap)) f += 'A';
@@ -346,8 +347,10 @@ void ClientUnblockCommand(CommandContext& ctx) {
   }
   int64_t id;
   if (!ctx.ParseInt(2, &id)) return;
-  // No command blocks yet, so no client can be unblocked.
-  ctx.reply().Integer(0);
+  Client* target = ctx.server().FindClient(static_cast<uint64_t>(id));
+  bool with_error = ctx.argc() == 4 && ctx.ArgIs(3, "error");
+  bool done = target != nullptr && ctx.server().blocking().Unblock(target, with_error);
+  ctx.reply().Integer(done ? 1 : 0);
 }
 
 // CLIENT TRACKINGINFO

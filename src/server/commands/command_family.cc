@@ -43,10 +43,13 @@ constexpr FlagName kFlagNames[] = {
     {kCmdNoAuth, "no_auth"},
     {kCmdNoMandatoryKeys, "no_mandatory_keys"},
     {kCmdNoMulti, "no_multi"},
+    {kCmdMovableKeys, "movablekeys"},
     {kCmdAllowBusy, "allow_busy"},
 };
 
-bool HasKeys(const Command& cmd) { return cmd.spec->first_key > 0; }
+bool HasKeys(const Command& cmd) {
+  return cmd.spec->first_key > 0 || cmd.spec->find_keys != nullptr;
+}
 
 // Redis lists ACL categories in the order of its category bits.
 constexpr const char* kCategoryOrder[] = {
@@ -97,7 +100,7 @@ void ReplyKeyFlags(ReplyWriter& w, const Command& cmd) {
 // The one key specification a (first, last, step) triple describes: keys start at argument
 // `first` and run to `last` (0: only the first; negative: counted from the end) every `step`.
 void ReplyKeySpecs(ReplyWriter& w, const Command& cmd) {
-  if (!HasKeys(cmd)) {
+  if (cmd.spec->first_key <= 0) {
     w.SetHeader(0);
     return;
   }
@@ -324,23 +327,34 @@ const Command* CommandForGetkeys(CommandContext& ctx) {
   return cmd;
 }
 
-// Positions (in ctx's arguments) of the keys of the command starting at argument 2.
-std::vector<size_t> KeyPositions(CommandContext& ctx, const Command& cmd) {
+// Positions (in ctx's arguments) of the keys of the command starting at argument 2. False (after
+// replying the error) if a command with movable keys has malformed arguments.
+bool KeyPositions(CommandContext& ctx, const Command& cmd, std::vector<size_t>* out) {
   const CommandSpec& s = *cmd.spec;
+  if (s.find_keys != nullptr) {
+    std::vector<std::string_view> args(ctx.args().begin() + 2, ctx.args().end());
+    std::vector<size_t> found;
+    if (!s.find_keys(args, &found)) {
+      ctx.Error("ERR Invalid arguments specified for command");
+      return false;
+    }
+    for (size_t i : found) out->push_back(i + 2);
+    return true;
+  }
   auto argc = static_cast<int>(ctx.argc() - 2);
   int last = s.last_key < 0 ? argc + s.last_key : s.last_key;
   int step = s.key_step > 0 ? s.key_step : 1;
-  std::vector<size_t> out;
   for (int i = s.first_key; i <= last && i < argc; i += step)
-    out.push_back(static_cast<size_t>(i) + 2);
-  return out;
+    out->push_back(static_cast<size_t>(i) + 2);
+  return true;
 }
 
 // COMMAND GETKEYS command [arg [arg ...]]
 void CommandGetkeysCommand(CommandContext& ctx) {
   const Command* cmd = CommandForGetkeys(ctx);
   if (cmd == nullptr) return;
-  std::vector<size_t> keys = KeyPositions(ctx, *cmd);
+  std::vector<size_t> keys;
+  if (!KeyPositions(ctx, *cmd, &keys)) return;
   ReplyWriter& w = ctx.reply();
   w.ArrayHeader(keys.size());
   for (size_t i : keys) w.Bulk(ctx.arg(i));
@@ -350,7 +364,8 @@ void CommandGetkeysCommand(CommandContext& ctx) {
 void CommandGetkeysandflagsCommand(CommandContext& ctx) {
   const Command* cmd = CommandForGetkeys(ctx);
   if (cmd == nullptr) return;
-  std::vector<size_t> keys = KeyPositions(ctx, *cmd);
+  std::vector<size_t> keys;
+  if (!KeyPositions(ctx, *cmd, &keys)) return;
   ReplyWriter& w = ctx.reply();
   w.ArrayHeader(keys.size());
   for (size_t i : keys) {

@@ -282,3 +282,36 @@ TEST_F(CommandCommandTest, EveryReplyIsOneWellFormedValue) {
 
 }  // namespace
 }  // namespace memkeydb
+
+namespace memkeydb {
+namespace {
+
+// The key finders of commands whose keys move with their arguments, on the argument lists
+// COMMAND GETKEYS answers for in redis-server 7.0.
+std::string Keys(KeyFinder find, std::vector<std::string_view> args) {
+  std::vector<size_t> keys;
+  if (!find(args, &keys)) return "invalid";
+  std::string out;
+  for (size_t i : keys) out += (out.empty() ? "" : " ") + std::string(args[i]);
+  return out;
+}
+
+TEST(KeyFinders, AsRedisGetkeysFindsThem) {
+  EXPECT_EQ(Keys(FindKeysNumkeysAt1, {"zunion", "2", "a", "b"}), "a b");
+  EXPECT_EQ(Keys(FindKeysNumkeysAt1, {"zunion", "5", "a", "b"}), "invalid");
+  EXPECT_EQ(Keys(FindKeysNumkeysAt1, {"zunion", "0", "a"}), "invalid");
+  EXPECT_EQ(Keys(FindKeysNumkeysAt1, {"zunion", "-1", "a"}), "invalid");
+  EXPECT_EQ(Keys(FindKeysNumkeysAt1, {"zunion", "x", "a"}), "invalid");
+  EXPECT_EQ(Keys(FindKeysNumkeysAt1, {"lmpop", "2", "a", "b", "left"}), "a b");
+  EXPECT_EQ(Keys(FindKeysNumkeysAt2, {"blmpop", "0", "2", "a", "b", "left"}), "a b");
+  EXPECT_EQ(Keys(FindKeysDestNumkeys, {"zunionstore", "d", "2", "a", "b"}), "d a b");
+  EXPECT_EQ(Keys(FindKeysStreams, {"xread", "count", "2", "streams", "a", "b", "0", "0"}), "a b");
+  EXPECT_EQ(Keys(FindKeysStreams, {"xread", "streams", "a", "b", "0"}), "a");
+  EXPECT_EQ(Keys(FindKeysStreams, {"xread", "count", "2"}), "invalid");
+  EXPECT_EQ(Keys(FindKeysSort, {"sort", "k", "store", "d"}), "k d");
+  EXPECT_EQ(Keys(FindKeysSort, {"sort", "k", "by", "x", "get", "y"}), "k");
+  EXPECT_EQ(Keys(FindKeysGeoradius, {"georadius", "k", "1", "2", "3", "m", "storedist", "d"}), "k d");
+}
+
+}  // namespace
+}  // namespace memkeydb

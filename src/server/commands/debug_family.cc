@@ -238,7 +238,8 @@ void DebugObject(CommandContext& ctx) {
   ctx.reply().SimpleString(
       Format("Value at:%p refcount:1 encoding:%s serializedlength:%zu "
              "lru:%u lru_seconds_idle:%" PRId64,
-             where, v.EncodingName(), serialized, e->clock(), static_cast<int64_t>(LruIdleSeconds(e->clock(), LruClock()))));
+             where, v.EncodingName(), serialized, ctx.server().AccessClockOf(e),
+             static_cast<int64_t>(LruIdleSeconds(ctx.server().AccessClockOf(e), LruClock()))));
 }
 
 // DEBUG DIGEST-VALUE key [key ...]

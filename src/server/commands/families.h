@@ -17,6 +17,9 @@ void RegisterDiagnosticsCommands();  // diagnostics_family.cc: MONITOR SLOWLOG L
 void RegisterDebugCommands();        // debug_family.cc: DEBUG MEMORY
 void RegisterConfigCommands();       // config_family.cc: CONFIG GET|SET|RESETSTAT|REWRITE
 void RegisterPubSubCommands();       // pubsub_family.cc: (P|S)SUBSCRIBE PUBLISH PUBSUB ...
+void RegisterStreamCommands();       // stream_family.cc: XADD XRANGE XREAD XGROUP XINFO ...
+void RegisterZSetCommands();         // zset_family.cc: ZADD ZRANGE ... ZINTERCARD
 void RegisterIntrospectionCommands();  // command_family.cc: COMMAND and its subcommands
+void RegisterHashCommands();         // hash_family.cc: HSET HGET ... HRANDFIELD HSCAN
 
 }  // namespace memkeydb

@@ -32,7 +32,6 @@ namespace {
 constexpr const char* kSameObject = "ERR source and destination objects are the same";
 // Redis shares the values 0..9999 of integer-encoded strings and reports this refcount for them.
 constexpr int64_t kSharedRefcount = INT_MAX;
-constexpr int64_t kSharedIntegers = 10000;
 
 bool ValidDb(CommandContext& ctx, int index) {
   return index >= 0 && index < ctx.server().db_count();
@@ -388,6 +387,9 @@ void SwapdbCommand(CommandContext& ctx) {
     s.TouchAllWatchedKeysInDb(a, b);
     s.TouchAllWatchedKeysInDb(b, a);
     s.db(a).SwapContents(&s.db(b));
+    // Clients waiting on a key that now has data in its database are served.
+    s.blocking().SignalDb(a);
+    s.blocking().SignalDb(b);
   }
   ++s.dirty;
   ctx.reply().Ok();
@@ -446,10 +448,7 @@ void ObjectEncodingCommand(CommandContext& ctx) {
 void ObjectRefcountCommand(CommandContext& ctx) {
   Entry* e = ObjectLookup(ctx);
   if (e == nullptr) return;
-  int64_t v;
-  bool shared = e->value.GetInt(&v) && v >= 0 && v < kSharedIntegers &&
-                (ctx.server().config().maxmemory == 0 || !ctx.server().lru_or_lfu_policy());
-  ctx.reply().Integer(shared ? kSharedRefcount : 1);
+  ctx.reply().Integer(ctx.server().IsSharedInteger(e->value) ? kSharedRefcount : 1);
 }
 
 // OBJECT IDLETIME key
@@ -462,7 +461,7 @@ void ObjectIdletimeCommand(CommandContext& ctx) {
         "switching between policies at runtime LRU and LFU data will take some time to adjust.");
     return;
   }
-  ctx.reply().Integer(LruIdleSeconds(e->clock(), LruClock()));
+  ctx.reply().Integer(LruIdleSeconds(ctx.server().AccessClockOf(e), LruClock()));
 }
 
 // OBJECT FREQ key

@@ -72,6 +72,7 @@ void ExecCommand(CommandContext& ctx) {
   std::vector<std::vector<std::string>> queue;
   queue.swap(c.multi_queue);
   c.flags &= ~kClientMulti;
+  c.flags |= kClientExecuting;
   ctx.reply().ArrayHeader(queue.size());
   for (const auto& args : queue) {
     ArgList views(args.begin(), args.end());
@@ -79,7 +80,7 @@ void ExecCommand(CommandContext& ctx) {
     if (cmd->has_subcommands()) cmd = CommandTable::FindSub(cmd, views[1]);
     s.Call(&c, cmd, views);
   }
-  c.flags &= ~(kClientDirtyCas | kClientDirtyExec);
+  c.flags &= ~(kClientDirtyCas | kClientDirtyExec | kClientExecuting);
 }
 
 // WATCH key [key ...]
