@@ -172,14 +172,14 @@ def register(h):
         k = g.key()
         return [C("STRLEN", k), C("OBJECT", "ENCODING", k)]
 
-    @op("hll", 1.5)
+    @op("hll", 1)
     def set_foreign(g):
         k = g.key()
         return [C("SET", k, safe_foreign_string(g)),
                 C(g.choice(["PFCOUNT", "PFADD", "PFDEBUG", "GET"]), *(
                     [b"ENCODING", k] if g.chance(0.25) else [k]))]
 
-    @op("hll", 1.5)
+    @op("hll", 0.7)
     def damage(g):
         # Overwrite a few bytes of whatever is there: header, cache, first opcodes, or anywhere.
         k = g.key()
@@ -190,7 +190,7 @@ def register(h):
             cmds.append(C("APPEND", k, g.choice([b"\x80", b"\x00", b"\x3f", b"\xc1", b"\x9a"])))
         return cmds
 
-    @op("hll", 1)
+    @op("hll", 2)
     def delete(g):
         return C("DEL", *g.keys(1, 2))
 
