@@ -258,7 +258,7 @@ TEST(HyperLogLogTest, MergeTakesRegisterMaxima) {
 }
 
 std::string Sparse(std::string_view body) {
-  return std::string("HYLL\x01\0\0\0\0\0\0\x80", 16) + std::string(body);
+  return std::string("HYLL\x01", 5) + std::string(10, '\0') + "\x80" + std::string(body);
 }
 
 TEST(HyperLogLogTest, HeaderValidation) {

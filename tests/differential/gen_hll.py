@@ -195,6 +195,12 @@ def register(h):
         return C("DEL", *g.keys(1, 2))
 
     @op("hll", 0.3)
+    def other_type(g):
+        # A key of another type: the PF commands answer the generic WRONGTYPE.
+        k = g.key()
+        return g.choice([C("HSET", k, b"f", b"v"), C("ZADD", k, b"1", b"m")])
+
+    @op("hll", 0.3)
     def sparse_max_bytes(g):
         return C("CONFIG", "SET", "hll-sparse-max-bytes",
                  g.choice([b"0", b"20", b"100", b"500", b"3000", b"3000", b"3000", b"8000"]))
