@@ -109,6 +109,7 @@ void RegisterAllCommands() {
   RegisterIntrospectionCommands();
   RegisterHashCommands();
   RegisterStreamCommands();
+  RegisterListCommands();
 }
 
 }  // namespace memkeydb
