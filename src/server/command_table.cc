@@ -96,6 +96,7 @@ void RegisterAllCommands() {
   RegisterTransactionCommands();
   RegisterStringCommands();
   RegisterBitmapCommands();
+  RegisterHllCommands();
   RegisterKeyCommands();
   RegisterServerCommands();
   RegisterInfoCommands();

@@ -84,6 +84,8 @@ struct Config {
   int64_t list_compress_depth = 0;
   int64_t stream_node_max_bytes = 4096;
   int64_t stream_node_max_entries = 100;
+  // Largest sparse HyperLogLog string before it turns dense (bytes).
+  int64_t hll_sparse_max_bytes = 3000;
 
   // Tiered memory (memKeyDB's option names).
   std::string memory_alloc_policy = "only-dram";

@@ -192,6 +192,8 @@ std::vector<OptionDef> BuildOptionDefs() {
                         &Config::stream_node_max_bytes));
   d.push_back(NumOption("stream-node-max-entries", {}, 0, {0, kLongMax},
                         &Config::stream_node_max_entries));
+  d.push_back(NumOption("hll-sparse-max-bytes", {}, 0, {0, kLongMax, kMem | kUns},
+                        &Config::hll_sparse_max_bytes));
 
   // Tiered memory (memKeyDB's names), all changeable at run time; then the far tier's backend
   // (chosen at start-up) and its limits.
@@ -367,7 +369,6 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(ReplBacklogSizeOption());
   ign_num("cluster-link-sendbuf-limit", {}, 0, {0, kUllMax, kMem | kUns}, 0);
   ign_num("active-defrag-ignore-bytes", {}, 0, {1, kLongMax, kMem | kUns}, 100 << 20);
-  ign_num("hll-sparse-max-bytes", {}, 0, {0, kLongMax, kMem | kUns}, 3000);
   ign_num("tracking-table-max-keys", {}, 0, {0, kLongMax, kUns}, 1000000);
   ign_num("maxmemory-clients", {}, 0, {-100, kLongMax, kMem | kNumPercent}, 0);
   ign_num("repl-backlog-ttl", {}, 0, {0, kLongMax}, 3600);

@@ -8,6 +8,7 @@ void RegisterConnectionCommands();   // connection_family.cc: PING ECHO QUIT RES
 void RegisterTransactionCommands();  // transaction_family.cc: MULTI EXEC DISCARD WATCH UNWATCH
 void RegisterStringCommands();       // string_family.cc: GET SET ... LCS
 void RegisterBitmapCommands();       // bitmap_family.cc: SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD
+void RegisterHllCommands();          // hll_family.cc: PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST
 void RegisterKeyCommands();          // key_family.cc: DEL EXISTS ... SCAN, expiry commands, DB commands
 void RegisterServerCommands();       // server_family.cc: TIME LASTSAVE SHUTDOWN
 void RegisterInfoCommands();         // info_family.cc: INFO
