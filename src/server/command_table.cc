@@ -111,6 +111,7 @@ void RegisterAllCommands() {
   RegisterStreamCommands();
   RegisterListCommands();
   RegisterSetCommands();
+  RegisterSortCommands();
 }
 
 }  // namespace memkeydb

@@ -23,5 +23,6 @@ void RegisterIntrospectionCommands();  // command_family.cc: COMMAND and its sub
 void RegisterHashCommands();         // hash_family.cc: HSET HGET ... HRANDFIELD HSCAN
 void RegisterListCommands();         // list_family.cc: LPUSH ... BLMPOP
 void RegisterSetCommands();          // set_family.cc: SADD SREM ... SINTERCARD SSCAN
+void RegisterSortCommands();         // sort_family.cc: SORT SORT_RO
 
 }  // namespace memkeydb
