@@ -30,7 +30,11 @@ def register(h):
         ("XINFO", "HELP"): 2, ("XSETID",): -3,
     })
 
-    state = {"ms": 10 ** 13}
+    def ms_of(g):
+        # The counter lives on the generator, so two generators with one seed agree.
+        if not hasattr(g, "stream_ms"):
+            g.stream_ms = 10 ** 13
+        return g.stream_ms
 
     def key(g):
         if g.chance(0.9):
@@ -38,9 +42,9 @@ def register(h):
         return g.key()
 
     def next_id(g):
-        state["ms"] += g.randint(0, 3)
+        g.stream_ms = ms_of(g) + g.randint(0, 3)
         r = g.rng.random()
-        ms = state["ms"]
+        ms = ms_of(g)
         if r < 0.55:
             return b"%d-%d" % (ms, g.randint(0, 3))
         if r < 0.75:
@@ -51,7 +55,7 @@ def register(h):
 
     def any_id(g):
         r = g.rng.random()
-        ms = state["ms"]
+        ms = ms_of(g)
         if r < 0.75:
             return b"%d-%d" % (ms - g.randint(0, 40), g.randint(0, 3))
         if r < 0.85:
@@ -67,7 +71,7 @@ def register(h):
             return b"+" if end else b"-"
         if r < 0.3:
             return b"-" if end else b"+"
-        ms = state["ms"] - g.randint(0, 60)
+        ms = ms_of(g) - g.randint(0, 60)
         s = b"%d-%d" % (ms, g.randint(0, 3)) if g.chance(0.7) else b"%d" % ms
         if g.chance(0.15):
             s = b"(" + s
@@ -293,7 +297,7 @@ def register(h):
 
     @h.op("streams", 0.7)
     def xsetid(g):
-        args = [b"XSETID", key(g), any_id(g) if g.chance(0.2) else b"%d-%d" % (state["ms"] + g.randint(0, 5), 0)]
+        args = [b"XSETID", key(g), any_id(g) if g.chance(0.2) else b"%d-%d" % (ms_of(g) + g.randint(0, 5), 0)]
         if g.chance(0.3):
             args += [b"ENTRIESADDED", g.choice([b"0", b"1000000", b"-1", b"x", b"5"])]
         if g.chance(0.3):
