@@ -108,6 +108,7 @@ void RegisterAllCommands() {
   RegisterIntrospectionCommands();
   RegisterHashCommands();
   RegisterStreamCommands();
+  RegisterGeoCommands();
 }
 
 }  // namespace memkeydb

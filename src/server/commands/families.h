@@ -20,5 +20,6 @@ void RegisterStreamCommands();       // stream_family.cc: XADD XRANGE XREAD XGRO
 void RegisterZSetCommands();         // zset_family.cc: ZADD ZRANGE ... ZINTERCARD
 void RegisterIntrospectionCommands();  // command_family.cc: COMMAND and its subcommands
 void RegisterHashCommands();         // hash_family.cc: HSET HGET ... HRANDFIELD HSCAN
+void RegisterGeoCommands();          // geo_family.cc: GEOADD GEOPOS ... GEOSEARCH GEORADIUS
 
 }  // namespace memkeydb

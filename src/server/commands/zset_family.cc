@@ -195,10 +195,16 @@ ZSetObject* BuildZSet(const std::vector<Element>& items) {
 }
 
 // Stores a range result (ZRANGESTORE): a non-empty result replaces dst; an empty one deletes it.
+// Redis adds the elements one by one, in reply order, to a set created for `length_hint`
+// elements (a rank range's length; 0 for score and lex ranges, whose length it does not know
+// beforehand), so a result starts as a listpack and converts on the way. The order matters: a
+// listpack stores -0 as 0, so only the elements added after the conversion keep -0.
 void StoreResult(CommandContext& ctx, std::string_view dst, const std::vector<Element>& items,
-                 const char* event) {
+                 size_t length_hint, const char* event) {
   if (!items.empty()) {
-    StoreZSet(ctx, dst, BuildZSet(items));
+    ZSetObject* z = NewZSet(length_hint, 0);
+    for (const Element& el : items) z->InsertNew(el.first, el.second);
+    StoreZSet(ctx, dst, z);
     ctx.reply().Integer(static_cast<int64_t>(items.size()));
     ctx.Notify('z', event, dst);
     return;
@@ -507,7 +513,8 @@ void ZRangeGeneric(CommandContext& ctx, size_t first, bool store, RangeType type
     return;
   }
   if (store) {
-    StoreResult(ctx, ctx.arg(1), items, "zrangestore");
+    bool by_rank = type == RangeType::kRank || type == RangeType::kAuto;
+    StoreResult(ctx, ctx.arg(1), items, by_rank ? items.size() : 0, "zrangestore");
   } else {
     ReplyElements(ctx, items, withscores);
   }
@@ -1266,12 +1273,12 @@ const CommandSpec kZSetCommands[] = {
      "Remove and return members with scores in a sorted set",
      "O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements "
      "in the sorted set, and M being the number of elements popped.",
-     "numkeys key [key ...] MIN | MAX [COUNT count]", ZMPopCommand},
+     "numkeys key [key ...] MIN | MAX [COUNT count]", ZMPopCommand, nullptr, FindKeysNumkeysAt1},
     {"bzmpop", -5, kCmdWrite | kCmdBlocking, 0, 0, 0, "sorted_set", "7.0.0",
      "Remove and return members with scores in a sorted set or block until one is available",
      "O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements "
      "in the sorted set, and M being the number of elements popped.",
-     "timeout numkeys key [key ...] MIN | MAX [COUNT count]", BZMPopCommand},
+     "timeout numkeys key [key ...] MIN | MAX [COUNT count]", BZMPopCommand, nullptr, FindKeysNumkeysAt2},
     {"zrandmember", -2, kCmdReadonly, 1, 1, 1, "sorted_set", "6.2.0",
      "Get one or multiple random elements from a sorted set",
      "O(N) where N is the number of elements returned", "key [count [WITHSCORES]]",
@@ -1286,25 +1293,25 @@ const CommandSpec kZSetCommands[] = {
      "the number of elements in the resulting sorted set.",
      "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] "
      "[WITHSCORES]",
-     ZUnionCommand},
+     ZUnionCommand, nullptr, FindKeysNumkeysAt1},
     {"zinter", -3, kCmdReadonly, 0, 0, 0, "sorted_set", "6.2.0", "Intersect multiple sorted sets",
      "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the "
      "number of input sorted sets and M being the number of elements in the resulting sorted "
      "set.",
      "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] "
      "[WITHSCORES]",
-     ZInterCommand},
+     ZInterCommand, nullptr, FindKeysNumkeysAt1},
     {"zdiff", -3, kCmdReadonly, 0, 0, 0, "sorted_set", "6.2.0", "Subtract multiple sorted sets",
      "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
      "is the size of the first set, and K is the size of the result set.",
-     "numkeys key [key ...] [WITHSCORES]", ZDiffCommand},
+     "numkeys key [key ...] [WITHSCORES]", ZDiffCommand, nullptr, FindKeysNumkeysAt1},
     {"zunionstore", -4, kWriteOom, 1, 1, 1, "sorted_set", "2.0.0",
      "Add multiple sorted sets and store the resulting sorted set in a new key",
      "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being "
      "the number of elements in the resulting sorted set.",
      "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] "
      "[AGGREGATE SUM | MIN | MAX]",
-     ZUnionStoreCommand},
+     ZUnionStoreCommand, nullptr, FindKeysDestNumkeys},
     {"zinterstore", -4, kWriteOom, 1, 1, 1, "sorted_set", "2.0.0",
      "Intersect multiple sorted sets and store the resulting sorted set in a new key",
      "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the "
@@ -1312,17 +1319,17 @@ const CommandSpec kZSetCommands[] = {
      "set.",
      "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] "
      "[AGGREGATE SUM | MIN | MAX]",
-     ZInterStoreCommand},
+     ZInterStoreCommand, nullptr, FindKeysDestNumkeys},
     {"zdiffstore", -4, kWriteOom, 1, 1, 1, "sorted_set", "6.2.0",
      "Subtract multiple sorted sets and store the resulting sorted set in a new key",
      "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
      "is the size of the first set, and K is the size of the result set.",
-     "destination numkeys key [key ...]", ZDiffStoreCommand},
+     "destination numkeys key [key ...]", ZDiffStoreCommand, nullptr, FindKeysDestNumkeys},
     {"zintercard", -3, kCmdReadonly, 0, 0, 0, "sorted_set", "7.0.0",
      "Intersect multiple sorted sets and return the cardinality of the result",
      "O(N*K) worst case with N being the smallest input sorted set, K being the number of input "
      "sorted sets.",
-     "numkeys key [key ...] [LIMIT limit]", ZInterCardCommand},
+     "numkeys key [key ...] [LIMIT limit]", ZInterCardCommand, nullptr, FindKeysNumkeysAt1},
     {nullptr},
 };
 
