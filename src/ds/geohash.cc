@@ -177,15 +177,23 @@ Neighbours NeighboursOf(HashBits hash) {
   return n;
 }
 
+// Distance along a meridian: the haversine reduces to the latitude difference.
+double LatitudeDistance(double lat1, double lat2) {
+  return kEarthRadiusMeters * std::fabs(ToRadians(lat2) - ToRadians(lat1));
+}
+
 double Distance(double lon1, double lat1, double lon2, double lat2) {
-  double lat1r = ToRadians(lat1);
   double lon1r = ToRadians(lon1);
-  double lat2r = ToRadians(lat2);
   double lon2r = ToRadians(lon2);
-  double u = std::sin((lat2r - lat1r) / 2);
   double v = std::sin((lon2r - lon1r) / 2);
-  return 2.0 * kEarthRadiusMeters *
-         std::asin(std::sqrt(u * u + std::cos(lat1r) * std::cos(lat2r) * v * v));
+  // Redis takes the meridian shortcut whenever the longitude term is exactly zero; the result
+  // differs from the full formula in the last bits, which STOREDIST scores show.
+  if (v == 0.0) return LatitudeDistance(lat1, lat2);
+  double lat1r = ToRadians(lat1);
+  double lat2r = ToRadians(lat2);
+  double u = std::sin((lat2r - lat1r) / 2);
+  double a = u * u + std::cos(lat1r) * std::cos(lat2r) * v * v;
+  return 2.0 * kEarthRadiusMeters * std::asin(std::sqrt(a));
 }
 
 bool WithinShape(const Shape& s, double lon, double lat, double* dist_meters) {
@@ -197,9 +205,10 @@ bool WithinShape(const Shape& s, double lon, double lat, double* dist_meters) {
   }
   double width_m = s.width * s.unit_to_meters;
   double height_m = s.height * s.unit_to_meters;
-  double lon_distance = Distance(lon, lat, s.lon, lat);
-  double lat_distance = Distance(lon, lat, lon, s.lat);
-  if (lon_distance > width_m / 2 || lat_distance > height_m / 2) return false;
+  // Half the height north-south of the centre, half the width east-west along the point's
+  // parallel.
+  if (LatitudeDistance(s.lat, lat) > height_m / 2) return false;
+  if (Distance(lon, lat, s.lon, lat) > width_m / 2) return false;
   *dist_meters = Distance(s.lon, s.lat, lon, lat);
   return true;
 }

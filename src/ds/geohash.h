@@ -75,8 +75,11 @@ struct Neighbours {
 };
 Neighbours NeighboursOf(HashBits hash);
 
-// Great-circle distance in metres (haversine over kEarthRadiusMeters).
+// Great-circle distance in metres (haversine over kEarthRadiusMeters; along a meridian, the
+// latitude difference times the radius).
 double Distance(double lon1, double lat1, double lon2, double lat2);
+// The distance between two parallels along a meridian.
+double LatitudeDistance(double lat1, double lat2);
 
 // A GEOSEARCH / GEORADIUS area around (lon, lat). Sizes are in `unit_to_meters` units.
 struct Shape {
