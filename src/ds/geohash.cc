@@ -255,8 +255,8 @@ SearchCells CellsCoveringShape(const Shape& s) {
   Decode(kLonRange, kLatRange, n.south, &south);
   Decode(kLonRange, kLatRange, n.east, &east);
   Decode(kLonRange, kLatRange, n.west, &west);
-  bool too_small = north.lat.max < max_lat || south.lat.min > min_lat ||
-                   east.lon.max < max_lon || west.lon.min > min_lon;
+  bool too_small = north.lat.max < max_lat || south.lat.min > min_lat || east.lon.max < max_lon ||
+                   west.lon.min > min_lon;
   if (steps > 1 && too_small) {
     --steps;
     EncodeWgs84(s.lon, s.lat, steps, &hash);

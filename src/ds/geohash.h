@@ -87,7 +87,7 @@ struct Shape {
   Kind kind = Kind::kRadius;
   double lon = 0, lat = 0;
   double unit_to_meters = 1;
-  double radius = 0;          // kRadius
+  double radius = 0;             // kRadius
   double width = 0, height = 0;  // kBox
 };
 

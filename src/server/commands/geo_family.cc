@@ -118,10 +118,21 @@ bool MemberPosition(const ZSetObject* z, std::string_view member, double* lon, d
   return true;
 }
 
-// Distances print with four decimals.
+// Distances print with four decimals, rounded as Redis 7.0.15 rounds them: the distance times
+// 10^4 rounded to the nearest integer, ties to even (so 17370361.64254999990 ft, whose scaled
+// value rounds to ...6425.5 in binary, prints .6426 where printf("%.4f") would give .6425).
 void ReplyDistance(CommandContext& ctx, double d) {
-  char buf[400];
-  int n = std::snprintf(buf, sizeof(buf), "%.4f", d);
+  char buf[64];
+  int n;
+  if (d == 0) {
+    n = std::snprintf(buf, sizeof(buf), "0.0000");
+  } else {
+    long long scaled = std::llrint(d * 10000.0);
+    bool negative = scaled < 0;
+    unsigned long long v = static_cast<unsigned long long>(scaled);
+    if (negative) v = 0ULL - v;
+    n = std::snprintf(buf, sizeof(buf), "%s%llu.%04llu", negative ? "-" : "", v / 10000, v % 10000);
+  }
   ctx.reply().Bulk(std::string_view(buf, static_cast<size_t>(n)));
 }
 
@@ -144,10 +155,14 @@ void GeoAddCommand(CommandContext& ctx) {
   size_t first = 2;
   bool nx = false, xx = false, ch = false;
   for (; first < ctx.argc(); ++first) {
-    if (ctx.ArgIs(first, "nx")) nx = true;
-    else if (ctx.ArgIs(first, "xx")) xx = true;
-    else if (ctx.ArgIs(first, "ch")) ch = true;
-    else break;
+    if (ctx.ArgIs(first, "nx"))
+      nx = true;
+    else if (ctx.ArgIs(first, "xx"))
+      xx = true;
+    else if (ctx.ArgIs(first, "ch"))
+      ch = true;
+    else
+      break;
   }
   if ((ctx.argc() - first) % 3 != 0 || (xx && nx)) {
     ctx.SyntaxError();
@@ -186,9 +201,14 @@ void GeoAddCommand(CommandContext& ctx) {
   for (size_t j = 0; j < elements; ++j) {
     double unused;
     switch (z->Add(ctx.arg(first + 3 * j + 2), scores[j], flags, &unused)) {
-      case ZSetObject::AddResult::kAdded: ++added; break;
-      case ZSetObject::AddResult::kUpdated: ++updated; break;
-      default: break;
+      case ZSetObject::AddResult::kAdded:
+        ++added;
+        break;
+      case ZSetObject::AddResult::kUpdated:
+        ++updated;
+        break;
+      default:
+        break;
     }
   }
   ctx.reply().Integer(ch ? added + updated : added);
@@ -517,9 +537,7 @@ void GeoSearchGeneric(CommandContext& ctx, size_t src_idx, int flags) {
 //     [COUNT count [ANY]] [ASC | DESC] [STORE key | STOREDIST key]
 void GeoRadiusCommand(CommandContext& ctx) { GeoSearchGeneric(ctx, 1, kFromCoords); }
 // GEORADIUS_RO: the same without STORE and STOREDIST.
-void GeoRadiusRoCommand(CommandContext& ctx) {
-  GeoSearchGeneric(ctx, 1, kFromCoords | kNoStore);
-}
+void GeoRadiusRoCommand(CommandContext& ctx) { GeoSearchGeneric(ctx, 1, kFromCoords | kNoStore); }
 // GEORADIUSBYMEMBER key member radius M | KM | FT | MI [WITHCOORD] [WITHDIST] [WITHHASH]
 //     [COUNT count [ANY]] [ASC | DESC] [STORE key | STOREDIST key]
 void GeoRadiusByMemberCommand(CommandContext& ctx) { GeoSearchGeneric(ctx, 1, kFromMember); }
@@ -547,8 +565,7 @@ const CommandSpec kGeoCommands[] = {
     {"geoadd", -5, kWriteOom, 1, 1, 1, "geo", "3.2.0",
      "Add one or more geospatial items in the geospatial index represented using a sorted set",
      "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
-     "key [NX | XX] [CH] longitude latitude member [longitude latitude member ...]",
-     GeoAddCommand},
+     "key [NX | XX] [CH] longitude latitude member [longitude latitude member ...]", GeoAddCommand},
     {"geodist", -4, kCmdReadonly, 1, 1, 1, "geo", "3.2.0",
      "Returns the distance between two members of a geospatial index", "O(log(N))",
      "key member1 member2 [M | KM | FT | MI]", GeoDistCommand},

@@ -38,8 +38,7 @@ TEST_F(GeoTest, AddOptionsAndErrors) {
   EXPECT_EQ(Run({"geoadd", "Sicily", "xx", "ch", "13.4", "38.1", "Palermo", "1", "1", "new"}),
             "(integer) 1");
   EXPECT_EQ(Run({"zcard", "Sicily"}), "(integer) 2");
-  EXPECT_EQ(Run({"geoadd", "Sicily", "nx", "1", "1", "Palermo", "2", "2", "new"}),
-            "(integer) 1");
+  EXPECT_EQ(Run({"geoadd", "Sicily", "nx", "1", "1", "Palermo", "2", "2", "new"}), "(integer) 1");
   EXPECT_EQ(Run({"geoadd", "Sicily", "nx", "xx", "1", "1", "a"}), "ERR syntax error");
   EXPECT_EQ(Run({"geoadd", "Sicily", "1", "1", "a", "b"}), "ERR syntax error");
   EXPECT_EQ(Run({"geoadd", "Sicily", "200", "10", "a"}),
@@ -64,14 +63,14 @@ TEST_F(GeoTest, SearchRadiusAndBox) {
             "[[Catania, 56.4413, (integer) 3479447370796909, [15.08726745843887329, "
             "37.50266842333162032]], [Palermo, 190.4424, (integer) 3479099956230698, "
             "[13.36138933897018433, 38.11555639549629859]]]");
-  EXPECT_EQ(Run({"geosearch", "Sicily", "frommember", "Palermo", "bybox", "400", "400", "km",
-                 "desc"}),
-            "[Catania, Palermo]");
+  EXPECT_EQ(
+      Run({"geosearch", "Sicily", "frommember", "Palermo", "bybox", "400", "400", "km", "desc"}),
+      "[Catania, Palermo]");
   EXPECT_EQ(Run({"geosearch", "Sicily", "fromlonlat", "15", "37", "byradius", "100", "km"}),
             "[Catania]");
-  EXPECT_EQ(Run({"geosearch", "Sicily", "fromlonlat", "15", "37", "byradius", "200", "km",
-                 "count", "1"}),
-            "[Catania]");
+  EXPECT_EQ(
+      Run({"geosearch", "Sicily", "fromlonlat", "15", "37", "byradius", "200", "km", "count", "1"}),
+      "[Catania]");
   EXPECT_EQ(Run({"georadius", "Sicily", "15", "37", "200", "km", "withdist", "desc"}),
             "[[Palermo, 190.4424], [Catania, 56.4413]]");
   EXPECT_EQ(Run({"georadiusbymember_ro", "Sicily", "Palermo", "10", "km"}), "[Palermo]");
@@ -97,12 +96,12 @@ TEST_F(GeoTest, SearchErrors) {
             "ERR height or width cannot be negative");
   EXPECT_EQ(Run({"geosearch", "Sicily", "frommember", "Palermo", "byradius", "1", "m", "any"}),
             "ERR the ANY argument requires COUNT argument");
-  EXPECT_EQ(Run({"geosearch", "Sicily", "frommember", "Palermo", "byradius", "1", "m", "count",
-                 "0"}),
-            "ERR COUNT must be > 0");
-  EXPECT_EQ(Run({"geosearch", "Sicily", "frommember", "Palermo", "byradius", "1", "m",
-                 "storedist"}),
-            "ERR syntax error");
+  EXPECT_EQ(
+      Run({"geosearch", "Sicily", "frommember", "Palermo", "byradius", "1", "m", "count", "0"}),
+      "ERR COUNT must be > 0");
+  EXPECT_EQ(
+      Run({"geosearch", "Sicily", "frommember", "Palermo", "byradius", "1", "m", "storedist"}),
+      "ERR syntax error");
   EXPECT_EQ(Run({"georadius", "Sicily", "15", "37", "200", "km", "withdist", "store", "d"}),
             "ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and "
             "WITHCOORD options");
@@ -118,20 +117,18 @@ TEST_F(GeoTest, SearchErrors) {
 TEST_F(GeoTest, StoreAndStoreDist) {
   AddSicily();
   WatchEvents();
-  EXPECT_EQ(Run({"georadius", "Sicily", "15", "37", "200", "km", "storedist", "d"}),
-            "(integer) 2");
+  EXPECT_EQ(Run({"georadius", "Sicily", "15", "37", "200", "km", "storedist", "d"}), "(integer) 2");
   EXPECT_EQ(Run({"zrange", "d", "0", "-1", "withscores"}),
             "[Catania, 56.441257870158204, Palermo, 190.44242984775784]");
   EXPECT_EQ(Run({"geosearchstore", "d2", "Sicily", "fromlonlat", "15", "37", "byradius", "200",
                  "km", "count", "1"}),
             "(integer) 1");
   EXPECT_EQ(Run({"zrange", "d2", "0", "-1", "withscores"}), "[Catania, 3479447370796909]");
-  EXPECT_EQ(Run({"geosearchstore", "d2", "Sicily", "fromlonlat", "0", "0", "byradius", "1",
-                 "km"}),
+  EXPECT_EQ(Run({"geosearchstore", "d2", "Sicily", "fromlonlat", "0", "0", "byradius", "1", "km"}),
             "(integer) 0");
   EXPECT_FALSE(Exists("d2"));
-  EXPECT_EQ(Events(), (std::vector<std::string>{"georadiusstore:d", "geosearchstore:d2",
-                                                "del:d2"}));
+  EXPECT_EQ(Events(),
+            (std::vector<std::string>{"georadiusstore:d", "geosearchstore:d2", "del:d2"}));
 }
 
 TEST_F(GeoTest, TiesUnderCountFollowRedis) {
@@ -150,6 +147,14 @@ TEST_F(GeoTest, TiesUnderCountFollowRedis) {
   EXPECT_EQ(Run({"geosearch", "t", "fromlonlat", "10.2", "20", "byradius", "500", "km", "asc",
                  "count", "2"}),
             "[m0, m18]");
+}
+
+TEST_F(GeoTest, DistanceRoundingIsRedis) {
+  // 17370361.64254999990... ft: "%.4f" would print .6425; Redis rounds the scaled binary value.
+  Run({"geoadd", "r", "118.87932032346725464", "-42.50340205554331874", "a"});
+  EXPECT_EQ(Run({"geosearch", "r", "fromlonlat", "30.1027", "-84.8116", "byradius", "inf", "ft",
+                 "withdist"}),
+            "[[a, 17370361.6426]]");
 }
 
 TEST_F(GeoTest, Resp3Coordinates) {

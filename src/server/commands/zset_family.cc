@@ -1278,7 +1278,8 @@ const CommandSpec kZSetCommands[] = {
      "Remove and return members with scores in a sorted set or block until one is available",
      "O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements "
      "in the sorted set, and M being the number of elements popped.",
-     "timeout numkeys key [key ...] MIN | MAX [COUNT count]", BZMPopCommand, nullptr, FindKeysNumkeysAt2},
+     "timeout numkeys key [key ...] MIN | MAX [COUNT count]", BZMPopCommand, nullptr,
+     FindKeysNumkeysAt2},
     {"zrandmember", -2, kCmdReadonly, 1, 1, 1, "sorted-set", "6.2.0",
      "Get one or multiple random elements from a sorted set",
      "O(N) where N is the number of elements returned", "key [count [WITHSCORES]]",
