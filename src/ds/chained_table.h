@@ -100,6 +100,8 @@ class ChainedTable {
 
   // Bytes of the bucket arrays.
   size_t TableBytes() const;
+  // The same, split by the arrays' tiers: adds to bytes[Tier].
+  void TableBytesByTier(size_t bytes[kNumTiers]) const;
 
  private:
   struct Table {
@@ -385,6 +387,13 @@ size_t ChainedTable<Node, Traits>::TableBytes() const {
     if (t.buckets) n += MemoryTiers::Get().UsableSize(t.buckets, t.tier);
   }
   return n;
+}
+
+template <typename Node, typename Traits>
+void ChainedTable<Node, Traits>::TableBytesByTier(size_t bytes[kNumTiers]) const {
+  for (const Table& t : t_) {
+    if (t.buckets) bytes[static_cast<int>(t.tier)] += MemoryTiers::Get().UsableSize(t.buckets, t.tier);
+  }
 }
 
 template <typename Node, typename Traits>

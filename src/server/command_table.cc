@@ -96,6 +96,7 @@ void RegisterAllCommands() {
   RegisterTransactionCommands();
   RegisterStringCommands();
   RegisterBitmapCommands();
+  RegisterHllCommands();
   RegisterKeyCommands();
   RegisterServerCommands();
   RegisterInfoCommands();
@@ -108,6 +109,8 @@ void RegisterAllCommands() {
   RegisterIntrospectionCommands();
   RegisterHashCommands();
   RegisterStreamCommands();
+  RegisterListCommands();
+  RegisterSetCommands();
   RegisterGeoCommands();
 }
 

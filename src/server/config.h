@@ -71,6 +71,21 @@ struct Config {
   bool lazyfree_lazy_user_flush = false;
   int64_t lfu_log_factor = 10;
   int64_t lfu_decay_time = 1;
+  // The collections' encoding thresholds (Redis's names; ApplyCollectionLimits copies them into
+  // types/collection_limits.h's Limits(), which the types read).
+  int64_t hash_max_listpack_entries = 512;
+  int64_t hash_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
+  int64_t set_max_listpack_entries = 128;  // Redis 7.2's listpack sets
+  int64_t set_max_listpack_value = 64;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
+  int64_t list_max_listpack_size = -2;
+  int64_t list_compress_depth = 0;
+  int64_t stream_node_max_bytes = 4096;
+  int64_t stream_node_max_entries = 100;
+  // Largest sparse HyperLogLog string before it turns dense (bytes).
+  int64_t hll_sparse_max_bytes = 3000;
 
   // Tiered memory (memKeyDB's option names).
   std::string memory_alloc_policy = "only-dram";
@@ -100,6 +115,9 @@ struct Config {
   // Parses `argv` as redis-server does: [config-file] [--name value ...].
   Status LoadArgs(int argc, char** argv);
 };
+
+// Copies the collection thresholds of `c` into Limits() (start-up and every CONFIG SET).
+void ApplyCollectionLimits(const Config& c);
 
 // The registry of options; built once.
 class ConfigRegistry {

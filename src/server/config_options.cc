@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "common/strutil.h"
 #include "server/config_internal.h"
+#include "types/collection_limits.h"
 
 namespace memkeydb {
 namespace {
@@ -80,6 +81,25 @@ std::string RefuseActiveDefrag(bool enable) {
          "modified Jemalloc like the one shipped by default with the Redis source distribution";
 }
 
+}  // namespace
+
+void ApplyCollectionLimits(const Config& c) {
+  CollectionLimits& l = Limits();
+  l.hash_max_listpack_entries = static_cast<size_t>(c.hash_max_listpack_entries);
+  l.hash_max_listpack_value = static_cast<size_t>(c.hash_max_listpack_value);
+  l.set_max_intset_entries = static_cast<size_t>(c.set_max_intset_entries);
+  l.set_max_listpack_entries = static_cast<size_t>(c.set_max_listpack_entries);
+  l.set_max_listpack_value = static_cast<size_t>(c.set_max_listpack_value);
+  l.zset_max_listpack_entries = static_cast<size_t>(c.zset_max_listpack_entries);
+  l.zset_max_listpack_value = static_cast<size_t>(c.zset_max_listpack_value);
+  l.list_max_listpack_size = c.list_max_listpack_size;
+  l.list_compress_depth = c.list_compress_depth;
+  l.stream_node_max_bytes = static_cast<size_t>(c.stream_node_max_bytes);
+  l.stream_node_max_entries = c.stream_node_max_entries;
+}
+
+namespace {
+
 // The table. Real options first (grouped as in redis.conf), then memKeyDB's tier options, then
 // the Redis 7.0 options memkeydb accepts without acting on them.
 std::vector<OptionDef> BuildOptionDefs() {
@@ -150,6 +170,30 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(BoolOption("lazyfree-lazy-user-flush", {}, 0, &Config::lazyfree_lazy_user_flush));
   d.push_back(NumOption("lfu-log-factor", {}, 0, {0, kIntMax}, &Config::lfu_log_factor));
   d.push_back(NumOption("lfu-decay-time", {}, 0, {0, kIntMax}, &Config::lfu_decay_time));
+  // Collection encodings (bounds as in Redis 7.0; the set-max-listpack pair as in 7.2).
+  d.push_back(NumOption("hash-max-listpack-entries", {"hash-max-ziplist-entries"}, 0,
+                        {0, kLongMax, kUns}, &Config::hash_max_listpack_entries));
+  d.push_back(NumOption("hash-max-listpack-value", {"hash-max-ziplist-value"}, 0,
+                        {0, kLongMax, kMem | kUns}, &Config::hash_max_listpack_value));
+  d.push_back(NumOption("set-max-intset-entries", {}, 0, {0, kLongMax, kUns},
+                        &Config::set_max_intset_entries));
+  d.push_back(NumOption("set-max-listpack-entries", {}, 0, {0, kLongMax, kUns},
+                        &Config::set_max_listpack_entries));
+  d.push_back(NumOption("set-max-listpack-value", {}, 0, {0, kLongMax, kMem | kUns},
+                        &Config::set_max_listpack_value));
+  d.push_back(NumOption("zset-max-listpack-entries", {"zset-max-ziplist-entries"}, 0,
+                        {0, kLongMax, kUns}, &Config::zset_max_listpack_entries));
+  d.push_back(NumOption("zset-max-listpack-value", {"zset-max-ziplist-value"}, 0,
+                        {0, kLongMax, kMem | kUns}, &Config::zset_max_listpack_value));
+  d.push_back(NumOption("list-max-listpack-size", {"list-max-ziplist-size"}, 0, {kIntMin, kIntMax},
+                        &Config::list_max_listpack_size));
+  d.push_back(NumOption("list-compress-depth", {}, 0, {0, kIntMax}, &Config::list_compress_depth));
+  d.push_back(NumOption("stream-node-max-bytes", {}, 0, {0, kLongMax, kMem | kUns},
+                        &Config::stream_node_max_bytes));
+  d.push_back(NumOption("stream-node-max-entries", {}, 0, {0, kLongMax},
+                        &Config::stream_node_max_entries));
+  d.push_back(NumOption("hll-sparse-max-bytes", {}, 0, {0, kLongMax, kMem | kUns},
+                        &Config::hll_sparse_max_bytes));
 
   // Tiered memory (memKeyDB's names), all changeable at run time; then the far tier's backend
   // (chosen at start-up) and its limits.
@@ -298,7 +342,6 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_num("auto-aof-rewrite-percentage", {}, 0, {0, kIntMax}, 100);
   ign_num("cluster-replica-validity-factor", {"cluster-slave-validity-factor"}, 0, {0, kIntMax},
           10);
-  ign_num("list-max-listpack-size", {"list-max-ziplist-size"}, 0, {kIntMin, kIntMax}, -2);
   ign_num("cluster-migration-barrier", {}, 0, {0, kIntMax}, 1);
   ign_num("active-defrag-cycle-min", {}, 0, {1, 99}, 1);
   ign_num("active-defrag-cycle-max", {}, 0, {1, 99}, 25);
@@ -314,7 +357,6 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_num("cluster-announce-tls-port", {}, 0, {0, 65535}, 0);
   ign_num("repl-timeout", {}, 0, {1, kIntMax}, 60);
   ign_num("repl-ping-replica-period", {"repl-ping-slave-period"}, 0, {1, kIntMax}, 10);
-  ign_num("list-compress-depth", {}, 0, {0, kIntMax}, 0);
   ign_num("min-replicas-to-write", {"min-slaves-to-write"}, 0, {0, kIntMax}, 0);
   ign_num("min-replicas-max-lag", {"min-slaves-max-lag"}, 0, {0, kIntMax}, 10);
   ign_num("shutdown-timeout", {}, 0, {0, kIntMax}, 10);
@@ -324,17 +366,9 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_num("acllog-max-len", {}, 0, {0, kLongMax}, 128);
   ign_num("busy-reply-threshold", {"lua-time-limit"}, 0, {0, kLongMax}, 5000);
   ign_num("cluster-node-timeout", {}, 0, {0, kLongMax}, 15000);
-  ign_num("stream-node-max-entries", {}, 0, {0, kLongMax}, 100);
   d.push_back(ReplBacklogSizeOption());
   ign_num("cluster-link-sendbuf-limit", {}, 0, {0, kUllMax, kMem | kUns}, 0);
-  ign_num("hash-max-listpack-entries", {"hash-max-ziplist-entries"}, 0, {0, kLongMax, kUns}, 512);
-  ign_num("set-max-intset-entries", {}, 0, {0, kLongMax, kUns}, 512);
-  ign_num("zset-max-listpack-entries", {"zset-max-ziplist-entries"}, 0, {0, kLongMax, kUns}, 128);
   ign_num("active-defrag-ignore-bytes", {}, 0, {1, kLongMax, kMem | kUns}, 100 << 20);
-  ign_num("hash-max-listpack-value", {"hash-max-ziplist-value"}, 0, {0, kLongMax, kMem | kUns}, 64);
-  ign_num("stream-node-max-bytes", {}, 0, {0, kLongMax, kMem | kUns}, 4096);
-  ign_num("zset-max-listpack-value", {"zset-max-ziplist-value"}, 0, {0, kLongMax, kMem | kUns}, 64);
-  ign_num("hll-sparse-max-bytes", {}, 0, {0, kLongMax, kMem | kUns}, 3000);
   ign_num("tracking-table-max-keys", {}, 0, {0, kLongMax, kUns}, 1000000);
   ign_num("maxmemory-clients", {}, 0, {-100, kLongMax, kMem | kNumPercent}, 0);
   ign_num("repl-backlog-ttl", {}, 0, {0, kLongMax}, 3600);

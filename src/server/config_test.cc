@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "types/collection_limits.h"
+
 namespace memkeydb {
 namespace {
 
@@ -344,18 +346,39 @@ TEST_F(ConfigTest, NamesAndAliasesAreCaseInsensitive) {
 
 TEST_F(ConfigTest, AcceptedButIgnored) {
   const ConfigRegistry& r = ConfigRegistry::Get();
-  EXPECT_TRUE(r.IsAcceptedButIgnored("hash-max-listpack-entries"));
-  EXPECT_TRUE(r.IsAcceptedButIgnored("hash-max-ziplist-entries"));
+  EXPECT_TRUE(r.IsAcceptedButIgnored("cluster-replica-validity-factor"));
+  EXPECT_TRUE(r.IsAcceptedButIgnored("cluster-slave-validity-factor"));
   EXPECT_TRUE(r.IsAcceptedButIgnored("Repl-Backlog-Size"));
   EXPECT_TRUE(r.IsAcceptedButIgnored("lua-time-limit"));
   EXPECT_FALSE(r.IsAcceptedButIgnored("maxmemory"));
   EXPECT_FALSE(r.IsAcceptedButIgnored("static-threshold"));
+  EXPECT_FALSE(r.IsAcceptedButIgnored("hash-max-listpack-entries"));
   EXPECT_FALSE(r.IsAcceptedButIgnored("nonexistent"));
   // Their values are kept and reported.
   Config c;
+  EXPECT_EQ(Set(c, "cluster-slave-validity-factor", "100"), "");
+  EXPECT_EQ(Get(c, "cluster-replica-validity-factor"), "100");
+  EXPECT_EQ(Get(Config(), "cluster-slave-validity-factor"), "100");
+}
+
+// The collection thresholds are real options: per Config, and copied into Limits().
+TEST_F(ConfigTest, CollectionThresholdsReachLimits) {
+  Config c;
   EXPECT_EQ(Set(c, "hash-max-ziplist-entries", "100"), "");
   EXPECT_EQ(Get(c, "hash-max-listpack-entries"), "100");
-  EXPECT_EQ(Get(Config(), "hash-max-ziplist-entries"), "100");
+  EXPECT_EQ(Get(Config(), "hash-max-listpack-entries"), "512");
+  EXPECT_EQ(Set(c, "set-max-listpack-entries", "7"), "");
+  EXPECT_EQ(Set(c, "set-max-listpack-value", "1kb"), "");
+  EXPECT_EQ(Get(c, "set-max-listpack-value"), "1024");
+  EXPECT_EQ(Set(c, "list-max-ziplist-size", "-3"), "");
+  CollectionLimits saved = Limits();
+  ApplyCollectionLimits(c);
+  EXPECT_EQ(Limits().hash_max_listpack_entries, 100u);
+  EXPECT_EQ(Limits().set_max_listpack_entries, 7u);
+  EXPECT_EQ(Limits().set_max_listpack_value, 1024u);
+  EXPECT_EQ(Limits().list_max_listpack_size, -3);
+  EXPECT_EQ(Limits().set_max_intset_entries, 512u);
+  Limits() = saved;
 }
 
 TEST_F(ConfigTest, ImmutableAndSensitiveFlags) {

@@ -152,6 +152,7 @@ Server::Server(Config config) : config_(std::move(config)) {
     dbs_.back()->set_events(this);
   }
   ApplyEvictionPolicy();
+  ApplyCollectionLimits(config_);
 }
 
 Server::~Server() {

@@ -162,7 +162,9 @@ TEST_F(StreamObjectTest, RandomizedAgainstMap) {
         int64_t removed = s->TrimMaxLen(maxlen, approx, approx ? static_cast<int64_t>(rnd(3) * 50) : 0);
         ASSERT_GE(removed, 0);
         for (int64_t i = 0; i < removed; ++i) model.erase(model.begin());
-        if (!approx) ASSERT_LE(model.size(), maxlen);
+        if (!approx) {
+          ASSERT_LE(model.size(), maxlen);
+        }
       } else if (op < 80 && !model.empty()) {
         auto it = model.begin();
         std::advance(it, rnd(model.size()));
@@ -170,7 +172,9 @@ TEST_F(StreamObjectTest, RandomizedAgainstMap) {
         bool approx = rnd(2);
         int64_t removed = s->TrimMinId(minid, approx, 0);
         for (int64_t i = 0; i < removed; ++i) model.erase(model.begin());
-        if (!approx) ASSERT_TRUE(model.empty() || model.begin()->first >= minid);
+        if (!approx) {
+          ASSERT_TRUE(model.empty() || model.begin()->first >= minid);
+        }
       } else if (op < 95) {
         StreamID a{last.ms > 0 ? rnd(last.ms + 2) : 0, rnd(4)};
         StreamID b{a.ms + rnd(20), rnd(4)};

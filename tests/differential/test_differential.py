@@ -1135,12 +1135,16 @@ def protocol_error(g, ex):
 # Generator modules: tests/differential/gen_<family>.py
 # ----------------------------------------------------------------------------
 
+GEN_FAMILIES: List[str] = []  # the families gen_*.py modules declared, in load order
+
+
 def add_family(name: str, arity: Dict[tuple, int], off_reason: Optional[str] = None):
     """Declare a family defined in a gen_*.py module: its name, the arities of its commands
     ((name, subcommand...) -> arity, as COMMAND INFO reports), and optionally why it is off
     by default."""
     assert name not in FAMILIES, name
     FAMILIES.append(name)
+    GEN_FAMILIES.append(name)
     for cmd, a in arity.items():
         ARITY[cmd] = (a, name)
     if off_reason:
@@ -1559,3 +1563,20 @@ def test_differential(capsys):
         pytest.fail(failure, pytrace=False)
     with capsys.disabled():
         print("[differential] seed %d OK: %s" % (seed, d.summary(elapsed)), flush=True)
+
+
+@pytest.mark.parametrize("family", GEN_FAMILIES)
+def test_family_alone(family, capsys):
+    """Each data-type family on its own, so every one gets its full share of commands
+    (DIFF_FAMILY_COMMANDS, default 50000) rather than a slice of the mixed stream."""
+    seed = seed_from_env()
+    total = int(os.environ.get("DIFF_FAMILY_COMMANDS", "50000"))
+    with capsys.disabled():
+        print("\n[differential] family %s: DIFF_SEED=%d DIFF_COMMANDS=%d DIFF_FAMILIES=%s"
+              % (family, seed, total, family), flush=True)
+    try:
+        d, elapsed = run_differential(seed, total, [family])
+    except Mismatch as e:
+        pytest.fail(str(e), pytrace=False)
+    with capsys.disabled():
+        print("[differential] family %s seed %d OK: %s" % (family, seed, d.summary(elapsed)), flush=True)

@@ -121,6 +121,7 @@ bool IsTierOption(const std::string& name) {
 // Options not listed here are read from Config where they are used.
 std::string ApplyOption(Server& server, const std::string& name) {
   Config& config = server.config();
+  ApplyCollectionLimits(config);  // cheap: a few copies, whichever option changed
   if (name == "hz") {
     server.ApplyHz();
   } else if (name == "loglevel") {

@@ -8,6 +8,7 @@ void RegisterConnectionCommands();   // connection_family.cc: PING ECHO QUIT RES
 void RegisterTransactionCommands();  // transaction_family.cc: MULTI EXEC DISCARD WATCH UNWATCH
 void RegisterStringCommands();       // string_family.cc: GET SET ... LCS
 void RegisterBitmapCommands();       // bitmap_family.cc: SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD
+void RegisterHllCommands();          // hll_family.cc: PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST
 void RegisterKeyCommands();          // key_family.cc: DEL EXISTS ... SCAN, expiry commands, DB commands
 void RegisterServerCommands();       // server_family.cc: TIME LASTSAVE SHUTDOWN
 void RegisterInfoCommands();         // info_family.cc: INFO
@@ -20,6 +21,8 @@ void RegisterStreamCommands();       // stream_family.cc: XADD XRANGE XREAD XGRO
 void RegisterZSetCommands();         // zset_family.cc: ZADD ZRANGE ... ZINTERCARD
 void RegisterIntrospectionCommands();  // command_family.cc: COMMAND and its subcommands
 void RegisterHashCommands();         // hash_family.cc: HSET HGET ... HRANDFIELD HSCAN
+void RegisterListCommands();         // list_family.cc: LPUSH ... BLMPOP
+void RegisterSetCommands();          // set_family.cc: SADD SREM ... SINTERCARD SSCAN
 void RegisterGeoCommands();          // geo_family.cc: GEOADD GEOPOS ... GEOSEARCH GEORADIUS
 
 }  // namespace memkeydb

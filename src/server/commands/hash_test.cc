@@ -235,11 +235,17 @@ TEST_F(HashTest, HRandFieldCases) {
           for (size_t i = 0; i < items.size(); i += per) {
             const std::string& f = items[i];
             ASSERT_EQ(f[0], 'f');
-            if (with_values) ASSERT_EQ(items[i + 1], "v" + f.substr(1));
+            if (with_values) {
+              ASSERT_EQ(items[i + 1], "v" + f.substr(1));
+            }
             fields.insert(f);
           }
-          if (count > 0) ASSERT_EQ(fields.size(), expected) << "repeats, count=" << count;
-          if (resp == 3 && with_values) ASSERT_EQ(raw.substr(0, 1), "*");
+          if (count > 0) {
+            ASSERT_EQ(fields.size(), expected) << "repeats, count=" << count;
+          }
+          if (resp == 3 && with_values) {
+            ASSERT_EQ(raw.substr(0, 1), "*");
+          }
         }
       }
     }

@@ -1,0 +1,282 @@
+// Set commands, checked against redis-server 7.0's replies (and 7.2's listpack encoding).
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "server/test_util.h"
+#include "types/collection_limits.h"
+
+namespace memkeydb {
+namespace {
+
+class SetTest : public CommandTest {};
+
+// "[a, b, c]" -> {"a", "b", "c"} (members without commas).
+std::set<std::string> AsSet(const std::string& reply) {
+  std::set<std::string> out;
+  if (reply.size() < 2 || reply.front() != '[') return {"<not an array: " + reply + ">"};
+  std::string body = reply.substr(1, reply.size() - 2);
+  size_t pos = 0;
+  while (!body.empty() && pos <= body.size()) {
+    size_t comma = body.find(", ", pos);
+    out.insert(body.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos) break;
+    pos = comma + 2;
+  }
+  return out;
+}
+
+TEST_F(SetTest, AddRemoveCardMembers) {
+  EXPECT_EQ(Run({"sadd", "s", "a", "b", "a"}), "(integer) 2");
+  EXPECT_EQ(Run({"sadd", "s", "b", "c"}), "(integer) 1");
+  EXPECT_EQ(Run({"scard", "s"}), "(integer) 3");
+  EXPECT_EQ(Run({"sismember", "s", "a"}), "(integer) 1");
+  EXPECT_EQ(Run({"sismember", "s", "z"}), "(integer) 0");
+  EXPECT_EQ(Run({"smismember", "s", "a", "z", "c"}),
+            "[(integer) 1, (integer) 0, (integer) 1]");
+  EXPECT_EQ(AsSet(Run({"smembers", "s"})), (std::set<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(Run({"srem", "s", "a", "z"}), "(integer) 1");
+  EXPECT_EQ(Run({"srem", "s", "b", "c", "x"}), "(integer) 2");
+  EXPECT_FALSE(Exists("s"));  // the last member took the key with it
+  EXPECT_EQ(Run({"scard", "s"}), "(integer) 0");
+  EXPECT_EQ(Run({"smembers", "s"}), "[]");
+  EXPECT_EQ(Run({"smismember", "nokey", "a"}), "[(integer) 0]");
+  EXPECT_EQ(Run({"srem", "nokey", "a"}), "(integer) 0");
+}
+
+TEST_F(SetTest, WrongType) {
+  Run({"set", "str", "x"});
+  const std::string kWrong = "WRONGTYPE Operation against a key holding the wrong kind of value";
+  for (const std::vector<std::string>& cmd : std::vector<std::vector<std::string>>{
+           {"sadd", "str", "a"}, {"srem", "str", "a"}, {"scard", "str"},
+           {"sismember", "str", "a"}, {"smismember", "str", "a"}, {"smembers", "str"},
+           {"spop", "str"}, {"spop", "str", "1"}, {"srandmember", "str"},
+           {"srandmember", "str", "2"}, {"sinter", "nokey", "str"}, {"sunion", "str"},
+           {"sdiff", "nokey", "str"}, {"sintercard", "2", "nokey", "str"},
+           {"sinterstore", "d", "nokey", "str"}, {"sscan", "str", "0"},
+           {"smove", "str", "d", "a"}}) {
+    EXPECT_EQ(Run(cmd), kWrong) << cmd[0];
+  }
+  Run({"sadd", "s", "a"});
+  EXPECT_EQ(Run({"smove", "s", "str", "a"}), kWrong);
+  EXPECT_EQ(Run({"sismember", "s", "a"}), "(integer) 1");  // nothing moved
+  // A string destination of *STORE is simply replaced.
+  EXPECT_EQ(Run({"sunionstore", "str", "s"}), "(integer) 1");
+  EXPECT_EQ(Run({"type", "str"}), "set");
+}
+
+TEST_F(SetTest, Encodings) {
+  Run({"sadd", "i", "1", "2", "-3"});
+  EXPECT_EQ(Encoding("i"), "intset");
+  Run({"sadd", "i", "x"});
+  EXPECT_EQ(Encoding("i"), "listpack");
+  Run({"srem", "i", "x"});
+  EXPECT_EQ(Encoding("i"), "listpack");  // conversions are one way
+  Run({"sadd", "l", "a"});
+  EXPECT_EQ(Encoding("l"), "listpack");
+  Run({"sadd", "l", std::string(65, 'v')});
+  EXPECT_EQ(Encoding("l"), "hashtable");
+
+  EXPECT_EQ(Run({"config", "set", "set-max-intset-entries", "2"}), "OK");
+  Run({"sadd", "j", "1", "2"});
+  EXPECT_EQ(Encoding("j"), "intset");
+  Run({"sadd", "j", "3"});
+  EXPECT_EQ(Encoding("j"), "hashtable");
+  EXPECT_EQ(Run({"config", "set", "set-max-listpack-entries", "2"}), "OK");
+  Run({"sadd", "m", "a", "b"});
+  EXPECT_EQ(Encoding("m"), "listpack");
+  Run({"sadd", "m", "c"});
+  EXPECT_EQ(Encoding("m"), "hashtable");
+  EXPECT_EQ(Run({"config", "get", "set-max-listpack-entries"}),
+            "[set-max-listpack-entries, 2]");
+  Run({"config", "set", "set-max-intset-entries", "512"});
+  Run({"config", "set", "set-max-listpack-entries", "128"});
+}
+
+TEST_F(SetTest, StoreResultEncodingsFollowRedis) {
+  Run({"sadd", "a", "1", "2", "3", "x"});  // listpack with integers
+  Run({"sadd", "b", "1", "2", "9"});
+  EXPECT_EQ(Run({"sinterstore", "d", "a", "b"}), "(integer) 2");
+  EXPECT_EQ(Encoding("d"), "intset");  // built from an empty intset
+  EXPECT_EQ(Run({"sunionstore", "d", "b"}), "(integer) 3");
+  EXPECT_EQ(Encoding("d"), "intset");
+  EXPECT_EQ(Run({"sdiffstore", "d", "a", "b"}), "(integer) 2");
+  EXPECT_EQ(Encoding("d"), "listpack");
+  // SDIFF's second algorithm copies the first set before removing: with a non-integer member
+  // there, the result leaves the intset even though that member is removed again.
+  std::vector<std::string> big = {"sadd", "big", "x"};
+  for (int i = 0; i < 200; ++i) big.push_back(std::to_string(i));
+  Run(big);
+  Run({"sadd", "other2", "x", "1"});
+  EXPECT_EQ(Run({"sdiffstore", "d", "big", "other2", "other2", "other2"}), "(integer) 199");
+  EXPECT_EQ(Encoding("d"), "hashtable");
+  EXPECT_EQ(Run({"sdiffstore", "d", "big", "other2"}), "(integer) 199");
+  EXPECT_EQ(Encoding("d"), "intset");  // first algorithm: only survivors are added
+}
+
+TEST_F(SetTest, Algebra) {
+  Run({"sadd", "a", "1", "2", "3", "x"});
+  Run({"sadd", "b", "2", "3", "4", "x"});
+  Run({"sadd", "c", "3", "x", "z"});
+  EXPECT_EQ(AsSet(Run({"sinter", "a", "b", "c"})), (std::set<std::string>{"3", "x"}));
+  EXPECT_EQ(Run({"sinter", "a", "nokey"}), "[]");
+  EXPECT_EQ(AsSet(Run({"sunion", "a", "nokey", "c"})),
+            (std::set<std::string>{"1", "2", "3", "x", "z"}));
+  EXPECT_EQ(AsSet(Run({"sdiff", "a", "b"})), (std::set<std::string>{"1"}));
+  EXPECT_EQ(Run({"sdiff", "a", "a"}), "[]");
+  EXPECT_EQ(Run({"sdiff", "nokey", "a"}), "[]");
+  EXPECT_EQ(Run({"sintercard", "2", "a", "b"}), "(integer) 3");
+  EXPECT_EQ(Run({"sintercard", "2", "a", "b", "LIMIT", "2"}), "(integer) 2");
+  EXPECT_EQ(Run({"sintercard", "2", "a", "b", "limit", "0"}), "(integer) 3");
+  EXPECT_EQ(Run({"sintercard", "2", "a", "nokey"}), "(integer) 0");
+  EXPECT_EQ(Run({"sintercard", "0", "a"}), "ERR numkeys should be greater than 0");
+  EXPECT_EQ(Run({"sintercard", "x", "a"}), "ERR numkeys should be greater than 0");
+  EXPECT_EQ(Run({"sintercard", "3", "a", "b"}),
+            "ERR Number of keys can't be greater than number of args");
+  EXPECT_EQ(Run({"sintercard", "1", "a", "LIMIT", "-1"}), "ERR LIMIT can't be negative");
+  EXPECT_EQ(Run({"sintercard", "1", "a", "LIMIT"}), "ERR syntax error");
+  EXPECT_EQ(Run({"sintercard", "1", "a", "FOO", "1"}), "ERR syntax error");
+
+  // *STORE: the destination is replaced (losing its TTL); an empty result deletes it.
+  Run({"sadd", "d", "old"});
+  Run({"expire", "d", "100"});
+  EXPECT_EQ(Run({"sinterstore", "d", "a", "b"}), "(integer) 3");
+  EXPECT_EQ(Pttl("d"), -1);
+  EXPECT_EQ(Run({"sunionstore", "d", "d", "c"}), "(integer) 4");  // a source may be the dest
+  EXPECT_EQ(Run({"sdiffstore", "d", "a", "a"}), "(integer) 0");
+  EXPECT_FALSE(Exists("d"));
+  Run({"sadd", "d", "old"});
+  EXPECT_EQ(Run({"sinterstore", "d", "a", "nokey"}), "(integer) 0");
+  EXPECT_FALSE(Exists("d"));
+}
+
+TEST_F(SetTest, SmoveSpopSrandmember) {
+  Run({"sadd", "a", "1", "2"});
+  EXPECT_EQ(Run({"smove", "a", "b", "1"}), "(integer) 1");
+  EXPECT_EQ(Run({"smove", "a", "b", "1"}), "(integer) 0");
+  EXPECT_EQ(Run({"smove", "a", "a", "2"}), "(integer) 1");
+  EXPECT_EQ(Run({"smove", "a", "b", "2"}), "(integer) 1");
+  EXPECT_FALSE(Exists("a"));
+  EXPECT_EQ(AsSet(Run({"smembers", "b"})), (std::set<std::string>{"1", "2"}));
+  EXPECT_EQ(Run({"smove", "nokey", "b", "1"}), "(integer) 0");
+
+  EXPECT_EQ(Run({"spop", "nokey"}), "(nil)");
+  EXPECT_EQ(Run({"spop", "nokey", "3"}), "[]");
+  EXPECT_EQ(Run({"spop", "b", "0"}), "[]");
+  EXPECT_EQ(Run({"spop", "b", "-1"}), "ERR value is out of range, must be positive");
+  EXPECT_EQ(Run({"spop", "b", "x"}), "ERR value is out of range, must be positive");
+  EXPECT_EQ(Run({"spop", "b", "1", "2"}), "ERR syntax error");
+  std::string one = Run({"spop", "b"});
+  EXPECT_TRUE(one == "1" || one == "2") << one;
+  EXPECT_EQ(Run({"scard", "b"}), "(integer) 1");
+
+  std::vector<std::string> add = {"sadd", "h"};
+  for (int i = 0; i < 1000; ++i) add.push_back("m" + std::to_string(i));
+  Run(add);
+  for (int count : {1, 10, 300, 900}) {
+    std::set<std::string> got = AsSet(Run({"srandmember", "h", std::to_string(count)}));
+    EXPECT_EQ(got.size(), static_cast<size_t>(count));  // distinct
+  }
+  EXPECT_EQ(AsSet(Run({"srandmember", "h", "5000"})).size(), 1000u);
+  EXPECT_EQ(Run({"srandmember", "h", "0"}), "[]");
+  EXPECT_EQ(Run({"srandmember", "nokey", "3"}), "[]");
+  EXPECT_EQ(Run({"srandmember", "nokey"}), "(nil)");
+  EXPECT_EQ(Run({"srandmember", "h", "-9223372036854775808"}),
+            "ERR value is out of range, value must between -9223372036854775807 and "
+            "9223372036854775807");
+  Run({"sadd", "tiny", "only"});
+  EXPECT_EQ(Run({"srandmember", "tiny", "-3"}), "[only, only, only]");  // repeats allowed
+
+  // SPOP with counts: few (popped one by one), most (survivors moved), all (key deleted).
+  std::set<std::string> popped = AsSet(Run({"spop", "h", "10"}));
+  EXPECT_EQ(popped.size(), 10u);
+  std::set<std::string> most = AsSet(Run({"spop", "h", "900"}));
+  EXPECT_EQ(most.size(), 900u);
+  for (const std::string& m : popped) EXPECT_FALSE(most.count(m));
+  EXPECT_EQ(Run({"scard", "h"}), "(integer) 90");
+  EXPECT_EQ(Encoding("h"), "hashtable");
+  EXPECT_EQ(AsSet(Run({"spop", "h", "90"})).size(), 90u);
+  EXPECT_FALSE(Exists("h"));
+}
+
+TEST_F(SetTest, Sscan) {
+  Run({"sadd", "small", "a", "b", "1"});
+  EXPECT_EQ(Run({"sscan", "small", "0", "COUNT", "1", "MATCH", "*"}).substr(0, 3), "[0,");
+  EXPECT_EQ(Run({"sscan", "small", "0", "MATCH", "[ab]"}).size(), std::string("[0, [a, b]]").size());
+  EXPECT_EQ(Run({"sscan", "nokey", "0"}), "[0, []]");
+  EXPECT_EQ(Run({"sscan", "small", "x"}), "ERR invalid cursor");
+  EXPECT_EQ(Run({"sscan", "small", "0", "COUNT", "0"}), "ERR syntax error");
+  EXPECT_EQ(Run({"sscan", "small", "0", "TYPE", "set"}), "ERR syntax error");
+  EXPECT_EQ(Run({"sscan", "nokey", "0", "FOO"}), "[0, []]");  // options read after the lookup
+
+  std::vector<std::string> add = {"sadd", "big"};
+  for (int i = 0; i < 500; ++i) add.push_back("m" + std::to_string(i));
+  Run(add);
+  std::set<std::string> seen;
+  std::string cursor = "0";
+  int calls = 0;
+  do {
+    std::string r = Run({"sscan", "big", cursor, "COUNT", "20"});
+    size_t comma = r.find(", ");
+    cursor = r.substr(1, comma - 1);
+    std::set<std::string> part = AsSet(r.substr(comma + 2, r.size() - comma - 3));
+    seen.insert(part.begin(), part.end());
+    ++calls;
+  } while (cursor != "0" && calls < 1000);
+  seen.erase("");
+  EXPECT_EQ(seen.size(), 500u);
+  EXPECT_GT(calls, 5);
+}
+
+TEST_F(SetTest, Notifications) {
+  WatchEvents();
+  Run({"sadd", "s", "a", "b", "c"});
+  Run({"sadd", "s", "a"});  // nothing added: no event
+  Run({"srem", "s", "a"});
+  Run({"smove", "s", "t", "b"});
+  Run({"spop", "s"});  // the last member: spop then del
+  EXPECT_EQ(Events(), (std::vector<std::string>{"sadd:s", "srem:s", "srem:s", "sadd:t",
+                                                "spop:s", "del:s"}));
+  Run({"sadd", "u", "1", "2", "3"});
+  Run({"spop", "u", "1"});
+  Run({"spop", "u", "5"});  // everything: only del, as Redis
+  Run({"sadd", "v", "1"});
+  Run({"sunionstore", "d", "v"});
+  Run({"sinterstore", "d", "v"});
+  Run({"sdiffstore", "d", "v", "v"});  // empty: the destination goes
+  EXPECT_EQ(Events(), (std::vector<std::string>{"sadd:u", "spop:u", "del:u", "sadd:v",
+                                                "sunionstore:d", "sinterstore:d", "del:d"}));
+}
+
+TEST_F(SetTest, Resp3ReplyTypes) {
+  Run({"hello", "3"});
+  Run({"sadd", "s", "a"});
+  Run({"smembers", "s"});
+  EXPECT_EQ(raw(), "~1\r\n$1\r\na\r\n");
+  Run({"spop", "nokey", "1"});
+  EXPECT_EQ(raw(), "~0\r\n");
+  Run({"srandmember", "s", "5"});
+  EXPECT_EQ(raw(), "*1\r\n$1\r\na\r\n");
+  Run({"sinter", "s", "nokey"});
+  EXPECT_EQ(raw(), "~0\r\n");
+  Run({"spop", "nokey"});
+  EXPECT_EQ(raw(), "_\r\n");
+}
+
+TEST_F(SetTest, WatchSeesSetChanges) {
+  Run({"sadd", "s", "a"});
+  Run({"watch", "s"});
+  Run({"sadd", "s", "a"});  // no change: the watch holds
+  Run({"multi"});
+  Run({"ping"});
+  EXPECT_EQ(Run({"exec"}), "[PONG]");
+  Run({"watch", "s"});
+  Run({"srem", "s", "a"});
+  Run({"multi"});
+  Run({"ping"});
+  EXPECT_EQ(Run({"exec"}), "(nil)");
+}
+
+}  // namespace
+}  // namespace memkeydb
