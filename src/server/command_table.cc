@@ -112,6 +112,7 @@ void RegisterAllCommands() {
   RegisterListCommands();
   RegisterSetCommands();
   RegisterSortCommands();
+  RegisterGeoCommands();
 }
 
 }  // namespace memkeydb
@@ -174,8 +175,22 @@ bool FindKeysSort(const std::vector<std::string_view>& args, std::vector<size_t>
   return KeyAndStoreTarget(args, {"store"}, keys);
 }
 
+// Redis 7.0 answers from GEORADIUS's key specs: the source key, then the argument after the
+// first STORE, then the argument after the first STOREDIST, each searched from the first
+// optional argument (6 for GEORADIUS, 5 for GEORADIUSBYMEMBER) up to the last but one.
 bool FindKeysGeoradius(const std::vector<std::string_view>& args, std::vector<size_t>* keys) {
-  return KeyAndStoreTarget(args, {"store", "storedist"}, keys);
+  if (args.size() < 2) return false;
+  keys->push_back(1);
+  size_t start = EqualsIgnoreCase(args[0], "georadiusbymember") ? 5 : 6;
+  for (std::string_view keyword : {"store", "storedist"}) {
+    for (size_t i = start; i + 1 < args.size(); ++i) {
+      if (EqualsIgnoreCase(args[i], keyword)) {
+        keys->push_back(i + 1);
+        break;
+      }
+    }
+  }
+  return true;
 }
 
 }  // namespace memkeydb

@@ -208,7 +208,9 @@ TEST_P(ZSetRandomTest, MatchesReference) {
         size_t mid[2] = {0, 0};
         z->BytesByTier(mid);
         ASSERT_EQ(static_cast<int64_t>(mid[1]), mt.used(Tier::kFar) - start[1]);
-        if (z->size() > 0) ASSERT_GT(stats.blocks_to_far, 0u);
+        if (z->size() > 0) {
+          ASSERT_GT(stats.blocks_to_far, 0u);
+        }
         MoveRule to_dram{SIZE_MAX, SIZE_MAX};
         z->Rebalance(to_dram, &stats, nullptr);
         size_t after[2] = {0, 0};

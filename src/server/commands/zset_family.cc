@@ -195,10 +195,16 @@ ZSetObject* BuildZSet(const std::vector<Element>& items) {
 }
 
 // Stores a range result (ZRANGESTORE): a non-empty result replaces dst; an empty one deletes it.
+// Redis adds the elements one by one, in reply order, to a set created for `length_hint`
+// elements (a rank range's length; 0 for score and lex ranges, whose length it does not know
+// beforehand), so a result starts as a listpack and converts on the way. The order matters: a
+// listpack stores -0 as 0, so only the elements added after the conversion keep -0.
 void StoreResult(CommandContext& ctx, std::string_view dst, const std::vector<Element>& items,
-                 const char* event) {
+                 size_t length_hint, const char* event) {
   if (!items.empty()) {
-    StoreZSet(ctx, dst, BuildZSet(items));
+    ZSetObject* z = NewZSet(length_hint, 0);
+    for (const Element& el : items) z->InsertNew(el.first, el.second);
+    StoreZSet(ctx, dst, z);
     ctx.reply().Integer(static_cast<int64_t>(items.size()));
     ctx.Notify('z', event, dst);
     return;
@@ -507,7 +513,8 @@ void ZRangeGeneric(CommandContext& ctx, size_t first, bool store, RangeType type
     return;
   }
   if (store) {
-    StoreResult(ctx, ctx.arg(1), items, "zrangestore");
+    bool by_rank = type == RangeType::kRank || type == RangeType::kAuto;
+    StoreResult(ctx, ctx.arg(1), items, by_rank ? items.size() : 0, "zrangestore");
   } else {
     ReplyElements(ctx, items, withscores);
   }
@@ -1150,179 +1157,180 @@ void ZInterCardCommand(CommandContext& ctx) { SetOpGeneric(ctx, 1, SetOp::kInter
 constexpr uint32_t kWriteOom = kCmdWrite | kCmdDenyOom;
 
 const CommandSpec kZSetCommands[] = {
-    {"zadd", -4, kWriteOom | kCmdFast, 1, 1, 1, "sorted_set", "1.2.0",
+    {"zadd", -4, kWriteOom | kCmdFast, 1, 1, 1, "sorted-set", "1.2.0",
      "Add one or more members to a sorted set, or update its score if it already exists",
      "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
      "key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]", ZAddCommand},
-    {"zincrby", 4, kWriteOom | kCmdFast, 1, 1, 1, "sorted_set", "1.2.0",
+    {"zincrby", 4, kWriteOom | kCmdFast, 1, 1, 1, "sorted-set", "1.2.0",
      "Increment the score of a member in a sorted set",
      "O(log(N)) where N is the number of elements in the sorted set.", "key increment member",
      ZIncrByCommand},
-    {"zrem", -3, kCmdWrite | kCmdFast, 1, 1, 1, "sorted_set", "1.2.0",
+    {"zrem", -3, kCmdWrite | kCmdFast, 1, 1, 1, "sorted-set", "1.2.0",
      "Remove one or more members from a sorted set",
      "O(M*log(N)) with N being the number of elements in the sorted set and M the number of "
      "elements to be removed.",
      "key member [member ...]", ZRemCommand},
-    {"zcard", 2, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted_set", "1.2.0",
+    {"zcard", 2, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted-set", "1.2.0",
      "Get the number of members in a sorted set", "O(1)", "key", ZCardCommand},
-    {"zscore", 3, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted_set", "1.2.0",
+    {"zscore", 3, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted-set", "1.2.0",
      "Get the score associated with the given member in a sorted set", "O(1)", "key member",
      ZScoreCommand},
-    {"zmscore", -3, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted_set", "6.2.0",
+    {"zmscore", -3, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted-set", "6.2.0",
      "Get the score associated with the given members in a sorted set",
      "O(N) where N is the number of members being requested.", "key member [member ...]",
      ZMScoreCommand},
-    {"zrank", 3, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted_set", "2.0.0",
+    {"zrank", 3, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted-set", "2.0.0",
      "Determine the index of a member in a sorted set", "O(log(N))", "key member", ZRankCommand},
-    {"zrevrank", 3, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted_set", "2.0.0",
+    {"zrevrank", 3, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted-set", "2.0.0",
      "Determine the index of a member in a sorted set, with scores ordered from high to low",
      "O(log(N))", "key member", ZRevRankCommand},
-    {"zcount", 4, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted_set", "2.0.0",
+    {"zcount", 4, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted-set", "2.0.0",
      "Count the members in a sorted set with scores within the given values",
      "O(log(N)) with N being the number of elements in the sorted set.", "key min max",
      ZCountCommand},
-    {"zlexcount", 4, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted_set", "2.8.9",
+    {"zlexcount", 4, kCmdReadonly | kCmdFast, 1, 1, 1, "sorted-set", "2.8.9",
      "Count the number of members in a sorted set between a given lexicographical range",
      "O(log(N)) with N being the number of elements in the sorted set.", "key min max",
      ZLexCountCommand},
-    {"zrange", -4, kCmdReadonly, 1, 1, 1, "sorted_set", "1.2.0",
+    {"zrange", -4, kCmdReadonly, 1, 1, 1, "sorted-set", "1.2.0",
      "Return a range of members in a sorted set",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
      "elements returned.",
      "key start stop [BYSCORE | BYLEX] [REV] [LIMIT offset count] [WITHSCORES]", ZRangeCommand},
-    {"zrangestore", -5, kWriteOom, 1, 2, 1, "sorted_set", "6.2.0",
+    {"zrangestore", -5, kWriteOom, 1, 2, 1, "sorted-set", "6.2.0",
      "Store a range of members from sorted set into another key",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
      "elements stored into the destination key.",
      "dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]", ZRangeStoreCommand},
-    {"zrevrange", -4, kCmdReadonly, 1, 1, 1, "sorted_set", "1.2.0",
+    {"zrevrange", -4, kCmdReadonly, 1, 1, 1, "sorted-set", "1.2.0",
      "Return a range of members in a sorted set, by index, with scores ordered from high to low",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
      "elements returned.",
      "key start stop [WITHSCORES]", ZRevRangeCommand},
-    {"zrangebyscore", -4, kCmdReadonly, 1, 1, 1, "sorted_set", "1.0.5",
+    {"zrangebyscore", -4, kCmdReadonly, 1, 1, 1, "sorted-set", "1.0.5",
      "Return a range of members in a sorted set, by score",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
      "elements being returned. If M is constant (e.g. always asking for the first 10 elements "
      "with LIMIT), you can consider it O(log(N)).",
      "key min max [WITHSCORES] [LIMIT offset count]", ZRangeByScoreCommand},
-    {"zrevrangebyscore", -4, kCmdReadonly, 1, 1, 1, "sorted_set", "2.2.0",
+    {"zrevrangebyscore", -4, kCmdReadonly, 1, 1, 1, "sorted-set", "2.2.0",
      "Return a range of members in a sorted set, by score, with scores ordered from high to low",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
      "elements being returned. If M is constant (e.g. always asking for the first 10 elements "
      "with LIMIT), you can consider it O(log(N)).",
      "key max min [WITHSCORES] [LIMIT offset count]", ZRevRangeByScoreCommand},
-    {"zrangebylex", -4, kCmdReadonly, 1, 1, 1, "sorted_set", "2.8.9",
+    {"zrangebylex", -4, kCmdReadonly, 1, 1, 1, "sorted-set", "2.8.9",
      "Return a range of members in a sorted set, by lexicographical range",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
      "elements being returned. If M is constant (e.g. always asking for the first 10 elements "
      "with LIMIT), you can consider it O(log(N)).",
      "key min max [LIMIT offset count]", ZRangeByLexCommand},
-    {"zrevrangebylex", -4, kCmdReadonly, 1, 1, 1, "sorted_set", "2.8.9",
+    {"zrevrangebylex", -4, kCmdReadonly, 1, 1, 1, "sorted-set", "2.8.9",
      "Return a range of members in a sorted set, by lexicographical range, ordered from higher "
      "to lower strings.",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
      "elements being returned. If M is constant (e.g. always asking for the first 10 elements "
      "with LIMIT), you can consider it O(log(N)).",
      "key max min [LIMIT offset count]", ZRevRangeByLexCommand},
-    {"zremrangebyrank", 4, kCmdWrite, 1, 1, 1, "sorted_set", "2.0.0",
+    {"zremrangebyrank", 4, kCmdWrite, 1, 1, 1, "sorted-set", "2.0.0",
      "Remove all members in a sorted set within the given indexes",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
      "elements removed by the operation.",
      "key start stop", ZRemRangeByRankCommand},
-    {"zremrangebyscore", 4, kCmdWrite, 1, 1, 1, "sorted_set", "1.2.0",
+    {"zremrangebyscore", 4, kCmdWrite, 1, 1, 1, "sorted-set", "1.2.0",
      "Remove all members in a sorted set within the given scores",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
      "elements removed by the operation.",
      "key min max", ZRemRangeByScoreCommand},
-    {"zremrangebylex", 4, kCmdWrite, 1, 1, 1, "sorted_set", "2.8.9",
+    {"zremrangebylex", 4, kCmdWrite, 1, 1, 1, "sorted-set", "2.8.9",
      "Remove all members in a sorted set between the given lexicographical range",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
      "elements removed by the operation.",
      "key min max", ZRemRangeByLexCommand},
-    {"zpopmin", -2, kCmdWrite | kCmdFast, 1, 1, 1, "sorted_set", "5.0.0",
+    {"zpopmin", -2, kCmdWrite | kCmdFast, 1, 1, 1, "sorted-set", "5.0.0",
      "Remove and return members with the lowest scores in a sorted set",
      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number "
      "of elements popped.",
      "key [count]", ZPopMinCommand},
-    {"zpopmax", -2, kCmdWrite | kCmdFast, 1, 1, 1, "sorted_set", "5.0.0",
+    {"zpopmax", -2, kCmdWrite | kCmdFast, 1, 1, 1, "sorted-set", "5.0.0",
      "Remove and return members with the highest scores in a sorted set",
      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number "
      "of elements popped.",
      "key [count]", ZPopMaxCommand},
-    {"bzpopmin", -3, kCmdWrite | kCmdNoScript | kCmdFast | kCmdBlocking, 1, -2, 1, "sorted_set",
+    {"bzpopmin", -3, kCmdWrite | kCmdNoScript | kCmdFast | kCmdBlocking, 1, -2, 1, "sorted-set",
      "5.0.0",
      "Remove and return the member with the lowest score from one or more sorted sets, or block "
      "until one is available",
      "O(log(N)) with N being the number of elements in the sorted set.", "key [key ...] timeout",
      BZPopMinCommand},
-    {"bzpopmax", -3, kCmdWrite | kCmdNoScript | kCmdFast | kCmdBlocking, 1, -2, 1, "sorted_set",
+    {"bzpopmax", -3, kCmdWrite | kCmdNoScript | kCmdFast | kCmdBlocking, 1, -2, 1, "sorted-set",
      "5.0.0",
      "Remove and return the member with the highest score from one or more sorted sets, or block "
      "until one is available",
      "O(log(N)) with N being the number of elements in the sorted set.", "key [key ...] timeout",
      BZPopMaxCommand},
-    {"zmpop", -4, kCmdWrite, 0, 0, 0, "sorted_set", "7.0.0",
+    {"zmpop", -4, kCmdWrite, 0, 0, 0, "sorted-set", "7.0.0",
      "Remove and return members with scores in a sorted set",
      "O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements "
      "in the sorted set, and M being the number of elements popped.",
-     "numkeys key [key ...] MIN | MAX [COUNT count]", ZMPopCommand},
-    {"bzmpop", -5, kCmdWrite | kCmdBlocking, 0, 0, 0, "sorted_set", "7.0.0",
+     "numkeys key [key ...] MIN | MAX [COUNT count]", ZMPopCommand, nullptr, FindKeysNumkeysAt1},
+    {"bzmpop", -5, kCmdWrite | kCmdBlocking, 0, 0, 0, "sorted-set", "7.0.0",
      "Remove and return members with scores in a sorted set or block until one is available",
      "O(K) + O(N*log(M)) where K is the number of provided keys, N being the number of elements "
      "in the sorted set, and M being the number of elements popped.",
-     "timeout numkeys key [key ...] MIN | MAX [COUNT count]", BZMPopCommand},
-    {"zrandmember", -2, kCmdReadonly, 1, 1, 1, "sorted_set", "6.2.0",
+     "timeout numkeys key [key ...] MIN | MAX [COUNT count]", BZMPopCommand, nullptr,
+     FindKeysNumkeysAt2},
+    {"zrandmember", -2, kCmdReadonly, 1, 1, 1, "sorted-set", "6.2.0",
      "Get one or multiple random elements from a sorted set",
      "O(N) where N is the number of elements returned", "key [count [WITHSCORES]]",
      ZRandMemberCommand},
-    {"zscan", -3, kCmdReadonly, 1, 1, 1, "sorted_set", "2.8.0",
+    {"zscan", -3, kCmdReadonly, 1, 1, 1, "sorted-set", "2.8.0",
      "Incrementally iterate sorted sets elements and associated scores",
      "O(1) for every call. O(N) for a complete iteration, including enough command calls for "
      "the cursor to return back to 0. N is the number of elements inside the collection..",
      "key cursor [MATCH pattern] [COUNT count]", ZScanCommand},
-    {"zunion", -3, kCmdReadonly, 0, 0, 0, "sorted_set", "6.2.0", "Add multiple sorted sets",
+    {"zunion", -3, kCmdReadonly, 0, 0, 0, "sorted-set", "6.2.0", "Add multiple sorted sets",
      "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being "
      "the number of elements in the resulting sorted set.",
      "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] "
      "[WITHSCORES]",
-     ZUnionCommand},
-    {"zinter", -3, kCmdReadonly, 0, 0, 0, "sorted_set", "6.2.0", "Intersect multiple sorted sets",
+     ZUnionCommand, nullptr, FindKeysNumkeysAt1},
+    {"zinter", -3, kCmdReadonly, 0, 0, 0, "sorted-set", "6.2.0", "Intersect multiple sorted sets",
      "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the "
      "number of input sorted sets and M being the number of elements in the resulting sorted "
      "set.",
      "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] "
      "[WITHSCORES]",
-     ZInterCommand},
-    {"zdiff", -3, kCmdReadonly, 0, 0, 0, "sorted_set", "6.2.0", "Subtract multiple sorted sets",
+     ZInterCommand, nullptr, FindKeysNumkeysAt1},
+    {"zdiff", -3, kCmdReadonly, 0, 0, 0, "sorted-set", "6.2.0", "Subtract multiple sorted sets",
      "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
      "is the size of the first set, and K is the size of the result set.",
-     "numkeys key [key ...] [WITHSCORES]", ZDiffCommand},
-    {"zunionstore", -4, kWriteOom, 1, 1, 1, "sorted_set", "2.0.0",
+     "numkeys key [key ...] [WITHSCORES]", ZDiffCommand, nullptr, FindKeysNumkeysAt1},
+    {"zunionstore", -4, kWriteOom, 1, 1, 1, "sorted-set", "2.0.0",
      "Add multiple sorted sets and store the resulting sorted set in a new key",
      "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being "
      "the number of elements in the resulting sorted set.",
      "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] "
      "[AGGREGATE SUM | MIN | MAX]",
-     ZUnionStoreCommand},
-    {"zinterstore", -4, kWriteOom, 1, 1, 1, "sorted_set", "2.0.0",
+     ZUnionStoreCommand, nullptr, FindKeysDestNumkeys},
+    {"zinterstore", -4, kWriteOom, 1, 1, 1, "sorted-set", "2.0.0",
      "Intersect multiple sorted sets and store the resulting sorted set in a new key",
      "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the "
      "number of input sorted sets and M being the number of elements in the resulting sorted "
      "set.",
      "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] "
      "[AGGREGATE SUM | MIN | MAX]",
-     ZInterStoreCommand},
-    {"zdiffstore", -4, kWriteOom, 1, 1, 1, "sorted_set", "6.2.0",
+     ZInterStoreCommand, nullptr, FindKeysDestNumkeys},
+    {"zdiffstore", -4, kWriteOom, 1, 1, 1, "sorted-set", "6.2.0",
      "Subtract multiple sorted sets and store the resulting sorted set in a new key",
      "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
      "is the size of the first set, and K is the size of the result set.",
-     "destination numkeys key [key ...]", ZDiffStoreCommand},
-    {"zintercard", -3, kCmdReadonly, 0, 0, 0, "sorted_set", "7.0.0",
+     "destination numkeys key [key ...]", ZDiffStoreCommand, nullptr, FindKeysDestNumkeys},
+    {"zintercard", -3, kCmdReadonly, 0, 0, 0, "sorted-set", "7.0.0",
      "Intersect multiple sorted sets and return the cardinality of the result",
      "O(N*K) worst case with N being the smallest input sorted set, K being the number of input "
      "sorted sets.",
-     "numkeys key [key ...] [LIMIT limit]", ZInterCardCommand},
+     "numkeys key [key ...] [LIMIT limit]", ZInterCardCommand, nullptr, FindKeysNumkeysAt1},
     {nullptr},
 };
 
