@@ -67,6 +67,7 @@ test: deps
 bench: deps build
 	$(PY) bench/compare.py
 	$(PY) bench/tiers.py
+	$(PY) bench/collections.py
 
 clean:
 	rm -rf build build-debug build-asan
