@@ -1,6 +1,10 @@
 #include "server/command_context.h"
 
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 #include "common/strutil.h"
 #include "server/errors.h"
@@ -90,6 +94,43 @@ void CommandContext::KeyModifiedIn(int db, std::string_view key, int64_t dirty) 
   server_->TouchWatchedKey(db, key);
   server_->blocking().SignalKey(db, key);
   server_->dirty += dirty;
+}
+
+bool CommandContext::ParseScanCursor(size_t i, uint64_t* cursor) {
+  std::string buf(arg(i));
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
+  if ((!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) || *end != '\0' ||
+      errno == ERANGE) {
+    Error("ERR invalid cursor");
+    return false;
+  }
+  *cursor = v;
+  return true;
+}
+
+bool CommandContext::ParseScanOptions(size_t first, bool allow_type, ScanOptions* out) {
+  for (size_t i = first; i < argc(); i += 2) {
+    bool has_value = i + 1 < argc();
+    if (ArgIs(i, "count") && has_value) {
+      if (!ParseInt(i + 1, &out->count)) return false;
+      if (out->count < 1) {
+        SyntaxError();
+        return false;
+      }
+    } else if (ArgIs(i, "match") && has_value) {
+      out->pattern = arg(i + 1);
+      out->use_pattern = out->pattern != "*";
+    } else if (allow_type && ArgIs(i, "type") && has_value) {
+      out->type = arg(i + 1);
+      out->use_type = true;
+    } else {
+      SyntaxError();
+      return false;
+    }
+  }
+  return true;
 }
 
 bool CommandContext::ParseBlockTimeout(size_t i, TimeoutUnit unit, int64_t* deadline_ms) {

@@ -55,6 +55,22 @@ class CommandContext {
   // Case-insensitive comparison of argument i with an option name.
   bool ArgIs(size_t i, std::string_view option) const;
 
+  // --- SCAN, HSCAN, SSCAN, ZSCAN ---
+  // The cursor at argument i, read as Redis reads it with strtoul (leading zeros, '+' and a
+  // wrapping '-' accepted; white space first, trailing bytes and overflow not): "ERR invalid
+  // cursor" on failure.
+  bool ParseScanCursor(size_t i, uint64_t* cursor);
+  struct ScanOptions {
+    int64_t count = 10;
+    std::string_view pattern;
+    bool use_pattern = false;  // a MATCH other than "*"
+    std::string_view type;
+    bool use_type = false;     // SCAN's TYPE
+  };
+  // MATCH, COUNT (and with allow_type, TYPE) from argument `first` on; replies Redis's error
+  // and returns false on a bad option, a missing value or a COUNT below 1.
+  bool ParseScanOptions(size_t first, bool allow_type, ScanOptions* out);
+
   // --- keyspace helpers ---
   // The live entry for `key` in the current database, for a read: counts a keyspace hit or
   // miss, refreshes the access clock, and publishes "keymiss" on a miss.

@@ -450,26 +450,10 @@ void HRandFieldCommand(CommandContext& ctx) {
   RandomFieldsWithCount(ctx, HashObject(&e->value), l, with_values);
 }
 
-// Redis reads a scan cursor with strtoul: leading zeros, a '+' or a '-' (which wraps) are
-// accepted; leading white space, trailing bytes and overflow are not.
-bool ParseCursor(std::string_view s, uint64_t* out) {
-  std::string buf(s);
-  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // HSCAN key cursor [MATCH pattern] [COUNT count]
 void HScanCommand(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseCursor(ctx.arg(2), &cursor)) {
-    ctx.Error("ERR invalid cursor");
-    return;
-  }
+  if (!ctx.ParseScanCursor(2, &cursor)) return;
   ReplyWriter& w = ctx.reply();
   bool failed = false;
   Entry* e = LookupHash(ctx, ctx.arg(1), Missing::kNone, &failed);
@@ -480,28 +464,11 @@ void HScanCommand(CommandContext& ctx) {
     w.ArrayHeader(0);
     return;
   }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    if (i + 1 >= ctx.argc()) {
-      ctx.SyntaxError();
-      return;
-    }
-    if (ctx.ArgIs(i, "count")) {
-      if (!ctx.ParseInt(i + 1, &count)) return;
-      if (count < 1) {
-        ctx.SyntaxError();
-        return;
-      }
-    } else if (ctx.ArgIs(i, "match")) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else {
-      ctx.SyntaxError();
-      return;
-    }
-  }
+  CommandContext::ScanOptions opt;
+  if (!ctx.ParseScanOptions(3, false, &opt)) return;
+  const int64_t count = opt.count;
+  const std::string_view pattern = opt.pattern;
+  const bool use_pattern = opt.use_pattern;
 
   HashObject h(&e->value);
   // Views into the hash stay valid while collecting and replying (nothing is modified).

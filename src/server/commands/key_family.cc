@@ -255,51 +255,15 @@ void KeysCommand(CommandContext& ctx) {
   w.EndDeferredArray(token, n);
 }
 
-// Redis reads a SCAN cursor with strtoul: leading zeros, a '+' or a '-' (which wraps) are
-// accepted, leading white space, trailing bytes and overflow are not.
-bool ParseScanCursor(std::string_view s, uint64_t* out) {
-  std::string buf(s);
-  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 void ScanCommand(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(1), &cursor)) {
-    ctx.Error("ERR invalid cursor");
-    return;
-  }
-  int64_t count = 10;
-  std::string_view pattern, type;
-  bool use_pattern = false, use_type = false;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    if (i + 1 >= ctx.argc()) {
-      ctx.SyntaxError();
-      return;
-    }
-    if (ctx.ArgIs(i, "count")) {
-      if (!ctx.ParseInt(i + 1, &count)) return;
-      if (count < 1) {
-        ctx.SyntaxError();
-        return;
-      }
-    } else if (ctx.ArgIs(i, "match")) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else if (ctx.ArgIs(i, "type")) {
-      type = ctx.arg(i + 1);
-      use_type = true;
-    } else {
-      ctx.SyntaxError();
-      return;
-    }
-  }
+  if (!ctx.ParseScanCursor(1, &cursor)) return;
+  CommandContext::ScanOptions opt;
+  if (!ctx.ParseScanOptions(2, true, &opt)) return;
+  const int64_t count = opt.count;
+  const std::string_view pattern = opt.pattern, type = opt.type;
+  const bool use_pattern = opt.use_pattern, use_type = opt.use_type;
 
   // Visit buckets until about `count` keys were seen, giving up after 10 * count empty-ish
   // steps so a sparse table does not make one call walk all of it.

@@ -560,26 +560,10 @@ void SDiffStoreCommand(CommandContext& ctx) {
 // ---------------------------------------------------------------------------------------------
 // SSCAN
 
-// Redis reads a scan cursor with strtoul: leading zeros, '+' or '-' (which wraps) are accepted;
-// leading white space, trailing bytes and overflow are not.
-bool ParseScanCursor(std::string_view s, uint64_t* out) {
-  std::string buf(s);
-  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 void SScanCommand(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(2), &cursor)) {
-    ctx.Error("ERR invalid cursor");
-    return;
-  }
+  if (!ctx.ParseScanCursor(2, &cursor)) return;
   ReplyWriter& w = ctx.reply();
   Entry* e = ctx.Lookup(ctx.arg(1));
   if (e == nullptr) {
@@ -590,27 +574,11 @@ void SScanCommand(CommandContext& ctx) {
   }
   SetObject* s = CheckedSet(ctx, e);
   if (s == nullptr) return;
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc();) {
-    bool has_value = i + 1 < ctx.argc();
-    if (ctx.ArgIs(i, "count") && has_value) {
-      if (!ctx.ParseInt(i + 1, &count)) return;
-      if (count < 1) {
-        ctx.SyntaxError();
-        return;
-      }
-      i += 2;
-    } else if (ctx.ArgIs(i, "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-      i += 2;
-    } else {
-      ctx.SyntaxError();
-      return;
-    }
-  }
+  CommandContext::ScanOptions opt;
+  if (!ctx.ParseScanOptions(3, false, &opt)) return;
+  const int64_t count = opt.count;
+  const std::string_view pattern = opt.pattern;
+  const bool use_pattern = opt.use_pattern;
 
   MetaVector<std::string> found;
   auto keep = [&](std::string_view m) {
