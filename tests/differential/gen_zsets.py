@@ -5,6 +5,9 @@ and deleted, and cross the listpack/skiplist boundary (sets of up to ~300 member
 to 80 bytes). Scores mix integers, halves, decimals that print with 17 digits, huge values and
 infinities, so score formatting and inf-inf NaN handling are compared byte for byte.
 ZRANDMEMBER is compared exactly when the reply cannot be random (whole set), else by shape.
+Some keys are filled with SADD instead, so ZUNION/ZINTER/ZDIFF/ZINTERCARD and their STORE forms
+read plain sets (intset, listpack and hashtable encoded) as inputs and overwrite them as
+destinations.
 """
 
 ZSET_ARITY = {
@@ -118,6 +121,22 @@ def register(h):
         for i in range(g.randint(60, 200)):
             args += [b"%d" % g.randint(-50, 50), b"n%d" % (base + i)]
         return C(*args)
+
+    @op("zsets", 2)
+    def sadd_input(g):
+        # Plain sets as inputs of the set operations (every member scores 1): small integers
+        # (an intset), words that are also zset members (a listpack), and now and then enough
+        # of either to make a hashtable (over 128 words, over 512 integers).
+        r = g.rng.random()
+        if r < 0.4:
+            members = [b"%d" % g.randint(-5, 200) for _ in range(g.randint(1, 6))]
+        elif r < 0.9:
+            members = [member(g) for _ in range(g.randint(1, 6))]
+        elif r < 0.95:
+            members = [b"m%d" % g.randint(0, 300) for _ in range(g.randint(100, 200))]
+        else:
+            members = [b"%d" % g.randint(0, 1000) for _ in range(g.randint(400, 700))]
+        return C("SADD", zkey(g), *members)
 
     @op("zsets", 3)
     def zincrby(g):
