@@ -37,6 +37,15 @@ def register(h):
             return len(a.value) == len(b.value)
         return a == b
 
+    # The keys may hold plain sets (sadd_input): memkeydb keeps Redis 7.2's small listpack sets
+    # where redis-server 7.0 says hashtable. A sorted set is never "hashtable", so this leaves
+    # sorted-set encodings compared exactly.
+    def cmp_encoding(a, b):
+        if a == b:
+            return True
+        return (a.kind == "$" and b.kind == "$" and a.value == b"hashtable"
+                and b.value == b"listpack")
+
     def member(g):
         r = g.rng.random()
         if r < 0.75:
@@ -155,7 +164,7 @@ def register(h):
         if c == "ZMSCORE":
             return C(c, k, *[member(g) for _ in range(g.randint(1, 4))])
         if c == "OBJECT":
-            return C("OBJECT", "ENCODING", k)
+            return C("OBJECT", "ENCODING", k, cmp=cmp_encoding)
         return C(c, k, member(g))
 
     @op("zsets", 3)
