@@ -4,7 +4,14 @@ Keys are the shared main keys, so sorted sets collide with strings (WRONGTYPE), 
 and deleted, and cross the listpack/skiplist boundary (sets of up to ~300 members, members up
 to 80 bytes). Scores mix integers, halves, decimals that print with 17 digits, huge values and
 infinities, so score formatting and inf-inf NaN handling are compared byte for byte.
-ZRANDMEMBER is compared exactly when the reply cannot be random (whole set), else by shape.
+ZRANDMEMBER is compared exactly when the reply cannot be random (a count of 100000 asks for the
+whole set: unions of the big sets below pass 1000 members), else by shape.
+Some keys are filled with SADD instead, so ZUNION/ZINTER/ZDIFF/ZINTERCARD and their STORE forms
+read plain sets (intset, listpack and hashtable encoded) as inputs and overwrite them as
+destinations. On the shared keys a set is all integers (an intset) or gets over 128 words at
+once (a hashtable), encodings redis-server 7.0 reports alike; small sets of words (listpack in
+memkeydb, hashtable in 7.0) live on keys of their own, SET_KEYS, whose OBJECT ENCODING alone
+accepts that difference, so a mixed run still compares every other encoding exactly.
 """
 
 ZSET_ARITY = {
@@ -33,6 +40,16 @@ def register(h):
         if a.kind == b.kind and a.kind in ("*",) and a.value is not None and b.value is not None:
             return len(a.value) == len(b.value)
         return a == b
+
+    # SET_KEYS may hold small sets of words: memkeydb keeps Redis 7.2's listpack sets where
+    # redis-server 7.0 says hashtable.
+    SET_KEYS = [b"zs0", b"zs1", b"{t}zs2"]
+
+    def cmp_encoding(a, b):
+        if a == b:
+            return True
+        return (a.kind == "$" and b.kind == "$" and a.value == b"hashtable"
+                and b.value == b"listpack")
 
     def member(g):
         r = g.rng.random()
@@ -119,6 +136,26 @@ def register(h):
             args += [b"%d" % g.randint(-50, 50), b"n%d" % (base + i)]
         return C(*args)
 
+    @op("zsets", 2)
+    def sadd_input(g):
+        # Plain sets as inputs of the set operations (every member scores 1): small integers
+        # (an intset), words that are also zset members (a listpack, on SET_KEYS only), and
+        # enough of either to make a hashtable (over 128 distinct words, over 512 integers).
+        own = g.chance(0.4)
+        k = g.choice(SET_KEYS) if own else zkey(g)
+        r = g.rng.random()
+        if own and r < 0.05:
+            return C("DEL", k)
+        if r < 0.5:
+            members = [b"%d" % g.randint(-5, 200) for _ in range(g.randint(1, 6))]
+        elif r < 0.9 and own:
+            members = [member(g) for _ in range(g.randint(1, 6))]
+        elif r < 0.95:
+            members = [b"m%d" % i for i in g.rng.sample(range(300), g.randint(129, 200))]
+        else:
+            members = [b"%d" % g.randint(0, 1000) for _ in range(g.randint(400, 700))]
+        return C("SADD", k, *members)
+
     @op("zsets", 3)
     def zincrby(g):
         return C("ZINCRBY", zkey(g), score(g), member(g))
@@ -136,6 +173,8 @@ def register(h):
         if c == "ZMSCORE":
             return C(c, k, *[member(g) for _ in range(g.randint(1, 4))])
         if c == "OBJECT":
+            if g.chance(0.2):
+                return C("OBJECT", "ENCODING", g.choice(SET_KEYS), cmp=cmp_encoding)
             return C("OBJECT", "ENCODING", k)
         return C(c, k, member(g))
 
@@ -246,7 +285,7 @@ def register(h):
         if r < 0.2:
             return C("ZRANDMEMBER", k, cmp=lambda a, b: (a.value is None) == (b.value is None) and a.kind == b.kind)
         if r < 0.5:
-            args = ["ZRANDMEMBER", k, g.choice([b"1000", b"0", b"abc", b"-9223372036854775808"])]
+            args = ["ZRANDMEMBER", k, g.choice([b"100000", b"0", b"abc", b"-9223372036854775808"])]
             if g.chance(0.5):
                 args.append(g.choice([b"WITHSCORES", b"withscores", b"FOO"]))
             return C(*args)
@@ -280,10 +319,10 @@ def register(h):
     def zsetop(g):
         c = g.choice(["ZUNION", "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE",
                       "ZINTERCARD"])
-        keys = g.keys(1, 3)
+        keys = [g.choice(SET_KEYS) if g.chance(0.25) else k for k in g.keys(1, 3)]
         args = [c]
         if c.endswith("STORE"):
-            args.append(zkey(g))
+            args.append(g.choice(SET_KEYS) if g.chance(0.1) else zkey(g))
         n = len(keys)
         args.append(b"%d" % n if g.chance(0.93) else g.choice([b"0", b"-1", b"9", b"x"]))
         args += keys

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@
 #include "server/commands/families.h"
 #include "server/errors.h"
 #include "server/server.h"
+#include "types/set_object.h"
 #include "types/zset_object.h"
 
 namespace memkeydb {
@@ -977,10 +979,33 @@ void AggregateInto(double* target, double v, Aggregate agg) {
   }
 }
 
+// One input: a sorted set, a plain set (every member scores 1, as in Redis), or neither (a
+// missing key, an empty input).
 struct Source {
-  const ZSetObject* z = nullptr;  // nullptr: missing key (an empty input)
+  const ZSetObject* z = nullptr;
+  SetObject* set = nullptr;
   double weight = 1;
-  size_t size() const { return z ? z->size() : 0; }
+
+  size_t size() const { return z ? z->size() : set ? set->size() : 0; }
+  // The object behind the input, to recognise a key given twice.
+  const void* object() const { return z ? static_cast<const void*>(z) : set; }
+  // Visits every element with its unweighted score until `fn` returns false.
+  void ForEach(const ZSetObject::Visitor& fn) const {
+    if (z != nullptr) {
+      z->ForRange(0, z->size(), false, fn);
+    } else if (set != nullptr) {
+      bool going = true;
+      set->ForEach([&](std::string_view m) {
+        if (going) going = fn(m, 1);
+      });
+    }
+  }
+  // The unweighted score of `m`, if this input holds it.
+  std::optional<double> Find(std::string_view m) const {
+    if (z != nullptr) return z->Score(m);
+    if (set != nullptr && set->Contains(m)) return 1.0;
+    return std::nullopt;
+  }
 };
 
 // `numkeys_idx` is where numkeys sits: 2 for the STORE forms (destination first), else 1. `card_only` is
@@ -1004,12 +1029,14 @@ void SetOpGeneric(CommandContext& ctx, size_t numkeys_idx, SetOp op, bool card_o
   for (int64_t i = 0; i < setnum; ++i, ++j) {
     Entry* e = !store ? ctx.Lookup(ctx.arg(j)) : ctx.LookupForWrite(ctx.arg(j));
     if (e == nullptr) continue;
-    if (!IsZSet(e)) {
-      // Sets are valid inputs in Redis (score 1); this build reads sorted sets only.
+    if (IsZSet(e)) {
+      src[i].z = ZOf(e);
+    } else if (e->value.type() == ValueType::kSet) {
+      src[i].set = static_cast<SetObject*>(e->value.object());
+    } else {
       ctx.WrongType();
       return;
     }
-    src[i].z = ZOf(e);
   }
   Aggregate agg = Aggregate::kSum;
   bool withscores = false;
@@ -1062,8 +1089,7 @@ void SetOpGeneric(CommandContext& ctx, size_t numkeys_idx, SetOp op, bool card_o
     std::unordered_map<std::string, double> acc;
     std::vector<std::string> order;
     for (const Source& s : src) {
-      if (s.z == nullptr) continue;
-      s.z->ForRange(0, s.z->size(), false, [&](std::string_view m, double v) {
+      s.ForEach([&](std::string_view m, double v) {
         double score = s.weight * v;
         if (std::isnan(score)) score = 0;
         auto [it, fresh] = acc.try_emplace(std::string(m), score);
@@ -1074,32 +1100,27 @@ void SetOpGeneric(CommandContext& ctx, size_t numkeys_idx, SetOp op, bool card_o
     result.reserve(acc.size());
     for (auto& [m, s] : acc) result.emplace_back(m, s);
   } else if (op == SetOp::kInter) {
-    if (!src.empty() && src[0].z != nullptr) {
-      bool done = false;
-      src[0].z->ForRange(0, src[0].z->size(), false, [&](std::string_view m, double v) {
+    if (src[0].size() > 0) {
+      src[0].ForEach([&](std::string_view m, double v) {
         double score = src[0].weight * v;
         if (std::isnan(score)) score = 0;
         for (size_t k = 1; k < src.size(); ++k) {
-          std::optional<double> o = src[k].z ? src[k].z->Score(m) : std::nullopt;
+          // The input being walked is not probed while walking it (a key given twice).
+          std::optional<double> o = src[k].object() == src[0].object() ? v : src[k].Find(m);
           if (!o) return true;
           // Unlike the first input's, a NaN product here is not zeroed: SUM turns the sum to
           // 0, MIN and MAX ignore it (Redis's order of checks).
           AggregateInto(&score, src[k].weight * *o, agg);
         }
         result.emplace_back(std::string(m), score);
-        if (card_only && limit > 0 && static_cast<int64_t>(result.size()) >= limit) {
-          done = true;
-          return false;
-        }
-        return true;
+        return !(card_only && limit > 0 && static_cast<int64_t>(result.size()) >= limit);
       });
-      (void)done;
     }
   } else {
-    if (src[0].z != nullptr) {
-      src[0].z->ForRange(0, src[0].z->size(), false, [&](std::string_view m, double v) {
+    if (src[0].size() > 0) {
+      src[0].ForEach([&](std::string_view m, double v) {
         for (size_t k = 1; k < src.size(); ++k) {
-          if (src[k].z && src[k].z->Score(m)) return true;
+          if (src[k].object() == src[0].object() || src[k].Find(m)) return true;
         }
         result.emplace_back(std::string(m), v);
         return true;

@@ -69,6 +69,50 @@ TEST_F(ZSetTest, SetOperationsAndStore) {
   EXPECT_EQ(Run({"zunion", "0", "a"}), "ERR at least 1 input key is needed for 'zunion' command");
 }
 
+// Plain sets are inputs too: every member scores 1 before its weight, whatever the encoding.
+TEST_F(ZSetTest, SetOperationsAcceptSets) {
+  Run({"sadd", "si", "1", "2", "3"});
+  Run({"sadd", "sw", "2", "a", "b"});
+  std::vector<std::string> big = {"sadd", "sh"};
+  for (int i = 0; i < 200; ++i) big.push_back("w" + std::to_string(i));
+  big.push_back("a");
+  Run(big);
+  EXPECT_EQ(Encoding("si"), "intset");
+  EXPECT_EQ(Encoding("sw"), "listpack");
+  EXPECT_EQ(Encoding("sh"), "hashtable");
+  Run({"zadd", "z", "5", "2", "7", "a", "1", "q"});
+  EXPECT_EQ(Run({"zunion", "3", "si", "sw", "z", "withscores"}),
+            "[1, 1, 3, 1, b, 1, q, 1, 2, 7, a, 8]");
+  EXPECT_EQ(Run({"zinter", "2", "si", "sw", "withscores"}), "[2, 2]");
+  EXPECT_EQ(Run({"zunion", "2", "si", "sw", "weights", "inf", "-2", "withscores"}),
+            "[a, -2, b, -2, 1, inf, 2, inf, 3, inf]");
+  EXPECT_EQ(Run({"zinter", "3", "sh", "sw", "z", "weights", "3", "0.5", "1", "aggregate", "min",
+                 "withscores"}),
+            "[a, 0.5]");
+  EXPECT_EQ(Run({"zdiff", "2", "si", "z", "withscores"}), "[1, 1, 3, 1]");
+  EXPECT_EQ(Run({"zintercard", "2", "si", "sw"}), "(integer) 1");
+  EXPECT_EQ(Run({"zintercard", "2", "sh", "sh", "limit", "5"}), "(integer) 5");
+  EXPECT_EQ(Run({"zinter", "2", "sw", "sw", "withscores"}), "[2, 2, a, 2, b, 2]");
+  EXPECT_EQ(Run({"zdiff", "2", "sw", "sw"}), "[]");
+  // A set that is also the destination becomes a sorted set (or goes, when the result is empty).
+  EXPECT_EQ(Run({"zunionstore", "si", "2", "si", "sw"}), "(integer) 5");
+  EXPECT_EQ(Run({"type", "si"}), "zset");
+  EXPECT_EQ(Encoding("si"), "listpack");
+  EXPECT_EQ(Run({"zrange", "si", "0", "-1", "withscores"}), "[1, 1, 3, 1, a, 1, b, 1, 2, 2]");
+  EXPECT_EQ(Run({"zunionstore", "d", "1", "sh"}), "(integer) 201");
+  EXPECT_EQ(Encoding("d"), "skiplist");
+  EXPECT_EQ(Run({"zdiffstore", "sw", "2", "sw", "sw"}), "(integer) 0");
+  EXPECT_FALSE(Exists("sw"));
+  // Other types are still refused.
+  Run({"set", "str", "x"});
+  Run({"rpush", "l", "a"});
+  Run({"hset", "h", "f", "v"});
+  for (const char* k : {"str", "l", "h"}) {
+    EXPECT_EQ(Run({"zunion", "2", "sh", k}),
+              "WRONGTYPE Operation against a key holding the wrong kind of value");
+  }
+}
+
 TEST_F(ZSetTest, Resp3Shapes) {
   Run({"hello", "3"});
   Run({"zadd", "z", "1", "a", "2", "b"});
