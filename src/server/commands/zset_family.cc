@@ -871,26 +871,10 @@ void ZRandMemberCommand(CommandContext& ctx) {
   }
 }
 
-// A SCAN cursor as Redis reads it (strtoul: a sign or leading zeros pass, trailing bytes and
-// overflow do not).
-bool ParseCursor(std::string_view s, uint64_t* out) {
-  std::string buf(s);
-  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 void ZScanCommand(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseCursor(ctx.arg(2), &cursor)) {
-    ctx.Error("ERR invalid cursor");
-    return;
-  }
+  if (!ctx.ParseScanCursor(2, &cursor)) return;
   bool wrong;
   ZSetObject* z = ReadZSet(ctx, ctx.arg(1), &wrong);
   if (wrong) return;
@@ -901,28 +885,11 @@ void ZScanCommand(CommandContext& ctx) {
     w.ArrayHeader(0);
     return;
   }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    if (i + 1 >= ctx.argc()) {
-      ctx.SyntaxError();
-      return;
-    }
-    if (ctx.ArgIs(i, "count")) {
-      if (!ctx.ParseInt(i + 1, &count)) return;
-      if (count < 1) {
-        ctx.SyntaxError();
-        return;
-      }
-    } else if (ctx.ArgIs(i, "match")) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else {
-      ctx.SyntaxError();
-      return;
-    }
-  }
+  CommandContext::ScanOptions opt;
+  if (!ctx.ParseScanOptions(3, false, &opt)) return;
+  const int64_t count = opt.count;
+  const std::string_view pattern = opt.pattern;
+  const bool use_pattern = opt.use_pattern;
   std::vector<Element> items;
   auto collect = [&](std::string_view m, double s) {
     items.emplace_back(std::string(m), s);
