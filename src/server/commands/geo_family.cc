@@ -20,6 +20,7 @@
 #include "ds/partial_sort.h"
 #include "server/command_table.h"
 #include "server/commands/families.h"
+#include "server/commands/zset_access.h"
 #include "server/errors.h"
 #include "server/server.h"
 #include "types/zset_object.h"
@@ -29,23 +30,6 @@ namespace {
 
 constexpr const char* kErrDecodeMember = "ERR could not decode requested zset member";
 constexpr const char* kErrUnit = "ERR unsupported unit provided. please use M, KM, FT, MI";
-
-ZSetObject* ZOf(Entry* e) { return static_cast<ZSetObject*>(e->value.object()); }
-bool IsZSet(const Entry* e) { return e->value.type() == ValueType::kZSet; }
-
-// The sorted set at `key` for a read; nullptr when missing. *wrong is set, after WRONGTYPE was
-// replied, when the key holds another type.
-ZSetObject* ReadZSet(CommandContext& ctx, std::string_view key, bool* wrong) {
-  *wrong = false;
-  Entry* e = ctx.Lookup(key);
-  if (e == nullptr) return nullptr;
-  if (!IsZSet(e)) {
-    ctx.WrongType();
-    *wrong = true;
-    return nullptr;
-  }
-  return ZOf(e);
-}
 
 // Metres per unit, or -1 after replying the unit error.
 double ParseUnit(CommandContext& ctx, size_t i) {

@@ -22,6 +22,7 @@
 #include "common/strutil.h"
 #include "server/command_table.h"
 #include "server/commands/families.h"
+#include "server/commands/zset_access.h"
 #include "server/errors.h"
 #include "server/server.h"
 #include "types/set_object.h"
@@ -34,23 +35,6 @@ using Element = std::pair<std::string, double>;
 
 constexpr const char* kMinMaxNotFloat = "ERR min or max is not a float";
 constexpr const char* kLexRangeInvalid = "ERR min or max not valid string range item";
-
-ZSetObject* ZOf(Entry* e) { return static_cast<ZSetObject*>(e->value.object()); }
-bool IsZSet(const Entry* e) { return e->value.type() == ValueType::kZSet; }
-
-// Looks up `key` for a read; nullptr when missing. *wrong is set (after WRONGTYPE was replied)
-// when the key holds another type.
-ZSetObject* ReadZSet(CommandContext& ctx, std::string_view key, bool* wrong) {
-  *wrong = false;
-  Entry* e = ctx.Lookup(key);
-  if (e == nullptr) return nullptr;
-  if (!IsZSet(e)) {
-    ctx.WrongType();
-    *wrong = true;
-    return nullptr;
-  }
-  return ZOf(e);
-}
 
 ZSetObject* WriteZSet(CommandContext& ctx, std::string_view key, bool* wrong) {
   *wrong = false;
