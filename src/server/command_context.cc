@@ -133,6 +133,27 @@ bool CommandContext::ParseScanOptions(size_t first, bool allow_type, ScanOptions
   return true;
 }
 
+bool CommandContext::ParseRandomCount(std::string_view with_option, int64_t* count,
+                                      bool* with_pairs) {
+  if (!ParseInt(2, count)) return false;
+  if (*count == INT64_MIN) {
+    Error("ERR value is out of range, value must between -9223372036854775807 and "
+          "9223372036854775807");
+    return false;
+  }
+  if (argc() > 4 || (argc() == 4 && !ArgIs(3, with_option))) {
+    SyntaxError();
+    return false;
+  }
+  *with_pairs = argc() == 4;
+  // Twice the count must still fit (the reply holds both halves of each pair).
+  if (*with_pairs && (*count < -INT64_MAX / 2 || *count > INT64_MAX / 2)) {
+    Error("ERR value is out of range");
+    return false;
+  }
+  return true;
+}
+
 bool CommandContext::ParseBlockTimeout(size_t i, TimeoutUnit unit, int64_t* deadline_ms) {
   int64_t ms;
   if (unit == TimeoutUnit::kSeconds) {

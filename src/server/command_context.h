@@ -71,6 +71,11 @@ class CommandContext {
   // and returns false on a bad option, a missing value or a COUNT below 1.
   bool ParseScanOptions(size_t first, bool allow_type, ScanOptions* out);
 
+  // HRANDFIELD / ZRANDMEMBER key count [WITHVALUES | WITHSCORES]: the count at argument 2 and
+  // whether argument 3 is `with_option`, with Redis's errors (a count of INT64_MIN, or one whose
+  // double does not fit, with pairs, is out of range).
+  bool ParseRandomCount(std::string_view with_option, int64_t* count, bool* with_pairs);
+
   // --- keyspace helpers ---
   // The live entry for `key` in the current database, for a read: counts a keyspace hit or
   // miss, refreshes the access clock, and publishes "keymiss" on a miss.

@@ -421,26 +421,8 @@ void HRandFieldCommand(CommandContext& ctx) {
     return;
   }
   int64_t l;
-  if (!ctx.ParseInt(2, &l)) return;
-  if (l == INT64_MIN) {
-    ctx.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-    return;
-  }
-  bool with_values = false;
-  if (ctx.argc() > 4 || (ctx.argc() == 4 && !ctx.ArgIs(3, "withvalues"))) {
-    ctx.SyntaxError();
-    return;
-  }
-  if (ctx.argc() == 4) {
-    with_values = true;
-    // Twice the count must still fit (the reply holds fields and values).
-    if (l < -INT64_MAX / 2 || l > INT64_MAX / 2) {
-      ctx.Error("ERR value is out of range");
-      return;
-    }
-  }
+  bool with_values;
+  if (!ctx.ParseRandomCount("withvalues", &l, &with_values)) return;
   Entry* e = LookupHash(ctx, ctx.arg(1), Missing::kEmptyArray);
   if (e == nullptr) return;
   if (l == 0) {

@@ -787,24 +787,8 @@ void ZRandMemberCommand(CommandContext& ctx) {
     return;
   }
   int64_t l;
-  if (!ctx.ParseInt(2, &l)) return;
-  if (l == INT64_MIN) {
-    ctx.Error("ERR value is out of range, value must between -9223372036854775807 and "
-              "9223372036854775807");
-    return;
-  }
-  bool withscores = false;
-  if (ctx.argc() > 4 || (ctx.argc() == 4 && !ctx.ArgIs(3, "withscores"))) {
-    ctx.SyntaxError();
-    return;
-  }
-  if (ctx.argc() == 4) {
-    withscores = true;
-    if (l < -INT64_MAX / 2 || l > INT64_MAX / 2) {
-      ctx.Error("ERR value is out of range");
-      return;
-    }
-  }
+  bool withscores;
+  if (!ctx.ParseRandomCount("withscores", &l, &withscores)) return;
   bool wrong;
   ZSetObject* z = ReadZSet(ctx, ctx.arg(1), &wrong);
   if (wrong) return;
