@@ -36,6 +36,9 @@ class CommandTest : public ::testing::Test {
   std::string Run(const std::vector<std::string>& args);
   // Runs as a second fake client (WATCH races, pub/sub).
   std::string RunAs(Client* c, const std::vector<std::string>& args);
+  // Every reply `c` has received since the last call (a blocked client woken later), formatted
+  // and joined by " | "; clears c's output.
+  std::string Received(Client* c);
   // The raw RESP bytes of the last reply.
   const std::string& raw() const { return raw_; }
 
