@@ -231,12 +231,7 @@ TEST(IntSetTest, RebalanceMovesTheBlobWithExactAccounting) {
     for (int i = 0; i < 1000; ++i) big.Add(i * 7);
     EXPECT_EQ(small.tier(), Tier::kDram);  // 208 bytes
     EXPECT_EQ(big.tier(), Tier::kFar);     // 2008 bytes: crossed the threshold while growing
-    auto check_accounting = [&] {
-      size_t bytes[kNumTiers] = {0, 0};
-      small.BytesByTier(bytes);
-      big.BytesByTier(bytes);
-      usage.ExpectGrowth(bytes);
-    };
+    auto check_accounting = [&] { usage.ExpectGrowthOf(small, big); };
     check_accounting();
     MoveStats stats;
     TierCensus census;

@@ -669,12 +669,7 @@ TEST_F(ListpackTierTest, RebalanceMovesTheBlobWithExactAccounting) {
     EXPECT_EQ(big.tier(), Tier::kFar);
     std::vector<std::string> small_elements = Elements(small);
     std::vector<std::string> big_elements = Elements(big);
-    auto check_accounting = [&] {
-      size_t bytes[kNumTiers] = {0, 0};
-      small.BytesByTier(bytes);
-      big.BytesByTier(bytes);
-      usage.ExpectGrowth(bytes);
-    };
+    auto check_accounting = [&] { usage.ExpectGrowthOf(small, big); };
     check_accounting();
 
     // Everything to far memory.

@@ -56,6 +56,13 @@ class TierUsage {
     EXPECT_EQ(growth(Tier::kDram), static_cast<int64_t>(bytes[0]));
     EXPECT_EQ(growth(Tier::kFar), static_cast<int64_t>(bytes[1]));
   }
+  // Expects the growth to be exactly what `structures` report by BytesByTier, summed.
+  template <typename... Structures>
+  void ExpectGrowthOf(const Structures&... structures) const {
+    size_t bytes[kNumTiers] = {0, 0};
+    (structures.BytesByTier(bytes), ...);
+    ExpectGrowth(bytes);
+  }
   // Expects every byte allocated since the snapshot to be freed.
   void ExpectReturned() const {
     MemoryTiers::Get().WaitForBackgroundFrees();
