@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "common/logging.h"
-#include "memory/memory_tiers.h"
 
 namespace memkeydb {
 
@@ -85,38 +84,6 @@ bool Search(const uint8_t* blob, int64_t v, size_t* pos) {
 
 }  // namespace
 
-IntSet::IntSet() = default;
-
-IntSet::~IntSet() {
-  if (data_ != nullptr) MemoryTiers::Get().Free(data_, tier_);
-}
-
-IntSet::IntSet(IntSet&& other) noexcept
-    : data_(other.data_), tier_(other.tier_), capacity_(other.capacity_) {
-  other.data_ = nullptr;
-  other.capacity_ = 0;
-}
-
-IntSet& IntSet::operator=(IntSet&& other) noexcept {
-  if (this != &other) {
-    if (data_ != nullptr) MemoryTiers::Get().Free(data_, tier_);
-    data_ = other.data_;
-    tier_ = other.tier_;
-    capacity_ = other.capacity_;
-    other.data_ = nullptr;
-    other.capacity_ = 0;
-  }
-  return *this;
-}
-
-void IntSet::Adopt(const uint8_t* bytes, size_t size) {
-  MemoryTiers& m = MemoryTiers::Get();
-  if (data_ != nullptr) m.Free(data_, tier_);
-  data_ = static_cast<uint8_t*>(m.Allocate(size, Placement::kUserData, &tier_));
-  capacity_ = static_cast<uint32_t>(m.UsableSize(data_, tier_));
-  std::memcpy(data_, bytes, size);
-}
-
 bool IntSet::FromBytes(const uint8_t* bytes, size_t size, IntSet* out) {
   if (size < kHeader || size > kMaxBytes) return false;
   unsigned enc = Load32(bytes);
@@ -127,97 +94,84 @@ bool IntSet::FromBytes(const uint8_t* bytes, size_t size, IntSet* out) {
   for (size_t i = 1; i < count; ++i) {
     if (Load(elements, i - 1, enc) >= Load(elements, i, enc)) return false;
   }
-  out->Adopt(bytes, size);
+  out->block_.AssignCopy(bytes, size);
   return true;
 }
 
 IntSet IntSet::Clone() const {
   IntSet copy;
-  if (data_ != nullptr) copy.Adopt(data_, bytes());
+  if (blob() != nullptr) copy.block_.AssignCopy(blob(), bytes());
   return copy;
 }
 
-size_t IntSet::size() const { return data_ == nullptr ? 0 : Load32(data_ + 4); }
+size_t IntSet::size() const { return blob() == nullptr ? 0 : Load32(blob() + 4); }
 
 size_t IntSet::bytes() const { return kHeader + size() * encoding(); }
 
-const uint8_t* IntSet::data() const { return data_ == nullptr ? kEmptyBlob : data_; }
+const uint8_t* IntSet::data() const { return blob() == nullptr ? kEmptyBlob : blob(); }
 
-unsigned IntSet::encoding() const { return data_ == nullptr ? 2 : Load32(data_); }
+unsigned IntSet::encoding() const { return blob() == nullptr ? 2 : Load32(blob()); }
 
 bool IntSet::Contains(int64_t v) const {
-  if (data_ == nullptr || EncodingFor(v) > encoding()) return false;
+  if (blob() == nullptr || EncodingFor(v) > encoding()) return false;
   size_t pos;
-  return Search(data_, v, &pos);
+  return Search(blob(), v, &pos);
 }
 
-int64_t IntSet::Get(size_t i) const { return Load(data_ + kHeader, i, Load32(data_)); }
+int64_t IntSet::Get(size_t i) const { return Load(blob() + kHeader, i, Load32(blob())); }
 
 void IntSet::Resize(size_t new_bytes) {
   CHECK(new_bytes <= kMaxBytes);
-  MemoryTiers& m = MemoryTiers::Get();
-  if (data_ == nullptr) {
-    data_ = static_cast<uint8_t*>(m.Allocate(new_bytes, Placement::kUserData, &tier_));
-    capacity_ = static_cast<uint32_t>(m.UsableSize(data_, tier_));
-    std::memcpy(data_, kEmptyBlob, kHeader);
+  if (blob() == nullptr) {
+    std::memcpy(block_.Allocate(new_bytes), kEmptyBlob, kHeader);
     return;
   }
-  // Grow when the block is full; shrink only once a quarter of it is idle, which is when a
-  // smaller allocator size class is sure to fit (so a run of removals does not realloc each).
-  if (new_bytes > capacity_ || capacity_ - new_bytes >= capacity_ / 4) {
-    data_ = static_cast<uint8_t*>(m.Reallocate(data_, new_bytes, Placement::kUserData, &tier_));
-    capacity_ = static_cast<uint32_t>(m.UsableSize(data_, tier_));
-  }
+  block_.Fit(new_bytes);
 }
 
 bool IntSet::Add(int64_t v) {
   unsigned needed = EncodingFor(v);
-  if (data_ == nullptr) Resize(kHeader);
-  unsigned enc = Load32(data_);
-  size_t count = Load32(data_ + 4);
+  if (blob() == nullptr) Resize(kHeader);
+  unsigned enc = Load32(blob());
+  size_t count = Load32(blob() + 4);
   if (needed > enc) {
     // `v` is beyond every element, so it goes first (negative) or last (positive). Widen from
     // the back: each element's new slot lies at or past its old one, never over an unread one.
     Resize(kHeader + (count + 1) * needed);
-    uint8_t* elements = data_ + kHeader;
+    uint8_t* elements = blob() + kHeader;
     size_t shift = v < 0 ? 1 : 0;
     for (size_t i = count; i-- > 0;) Store(elements, i + shift, needed, Load(elements, i, enc));
     Store(elements, v < 0 ? 0 : count, needed, v);
-    Store32(data_, needed);
+    Store32(blob(), needed);
   } else {
     size_t pos;
-    if (Search(data_, v, &pos)) return false;
+    if (Search(blob(), v, &pos)) return false;
     Resize(kHeader + (count + 1) * enc);
-    uint8_t* elements = data_ + kHeader;
+    uint8_t* elements = blob() + kHeader;
     std::memmove(elements + (pos + 1) * enc, elements + pos * enc, (count - pos) * enc);
     Store(elements, pos, enc, v);
   }
-  Store32(data_ + 4, static_cast<uint32_t>(count + 1));
+  Store32(blob() + 4, static_cast<uint32_t>(count + 1));
   return true;
 }
 
 bool IntSet::Remove(int64_t v) {
-  if (data_ == nullptr) return false;
-  unsigned enc = Load32(data_);
+  if (blob() == nullptr) return false;
+  unsigned enc = Load32(blob());
   size_t pos;
-  if (EncodingFor(v) > enc || !Search(data_, v, &pos)) return false;
-  size_t count = Load32(data_ + 4);
-  uint8_t* elements = data_ + kHeader;
+  if (EncodingFor(v) > enc || !Search(blob(), v, &pos)) return false;
+  size_t count = Load32(blob() + 4);
+  uint8_t* elements = blob() + kHeader;
   std::memmove(elements + pos * enc, elements + (pos + 1) * enc, (count - pos - 1) * enc);
-  Store32(data_ + 4, static_cast<uint32_t>(count - 1));
+  Store32(blob() + 4, static_cast<uint32_t>(count - 1));
   Resize(kHeader + (count - 1) * enc);
   return true;
 }
 
-void IntSet::BytesByTier(size_t bytes[kNumTiers]) const {
-  if (data_ != nullptr) bytes[static_cast<int>(tier_)] += capacity_;
-}
+void IntSet::BytesByTier(size_t bytes[kNumTiers]) const { block_.BytesByTier(bytes); }
 
 void IntSet::Rebalance(const MoveRule& rule, MoveStats* stats, TierCensus* census) {
-  if (data_ == nullptr) return;
-  MemoryTiers& m = MemoryTiers::Get();
-  data_ = static_cast<uint8_t*>(m.MoveBlock(data_, bytes(), rule, &tier_, stats, census));
-  capacity_ = static_cast<uint32_t>(m.UsableSize(data_, tier_));
+  block_.Rebalance(bytes(), rule, stats, census);
 }
 
 }  // namespace memkeydb

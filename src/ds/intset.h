@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ds/tiered_block.h"
 #include "memory/move_rule.h"
 #include "memory/tier.h"
 
@@ -18,12 +19,8 @@ namespace memkeydb {
 
 class IntSet {
  public:
-  IntSet();  // empty, allocated on first use
-  ~IntSet();
-  IntSet(IntSet&& other) noexcept;
-  IntSet& operator=(IntSet&& other) noexcept;
-  IntSet(const IntSet&) = delete;
-  IntSet& operator=(const IntSet&) = delete;
+  // Empty, allocated on first use. Movable, not copyable (copying is Clone()).
+  IntSet() = default;
 
   // Adopts a copy of a blob in Redis's format; false (and *out untouched) if it is malformed:
   // bad encoding, size mismatch, elements not strictly ascending.
@@ -32,8 +29,8 @@ class IntSet {
 
   size_t size() const;
   bool empty() const { return size() == 0; }
-  size_t bytes() const;           // header plus elements
-  const uint8_t* data() const;    // the blob (RDB); valid until the next mutation
+  size_t bytes() const;         // header plus elements
+  const uint8_t* data() const;  // the blob (RDB); valid until the next mutation
   // Bytes per element now: 2, 4 or 8.
   unsigned encoding() const;
 
@@ -48,18 +45,17 @@ class IntSet {
   int64_t Max() const { return Get(size() - 1); }
 
   // --- tiers ---
-  Tier tier() const { return tier_; }
+  Tier tier() const { return block_.tier(); }
   void BytesByTier(size_t bytes[kNumTiers]) const;
   void Rebalance(const MoveRule& rule, MoveStats* stats, TierCensus* census);
 
  private:
-  void Adopt(const uint8_t* bytes, size_t size);
   // Makes the block hold at least `new_bytes` (allocating an empty set first if needed).
   void Resize(size_t new_bytes);
 
-  uint8_t* data_ = nullptr;
-  Tier tier_ = Tier::kDram;
-  uint32_t capacity_ = 0;  // the block's usable size (fits beside tier_ in the padding)
+  uint8_t* blob() const { return block_.data(); }  // nullptr until first use
+
+  TieredBlock block_;
 };
 
 }  // namespace memkeydb

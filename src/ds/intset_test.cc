@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "memory/memory_tiers.h"
+#include "memory/testing/far_tier.h"
 
 namespace memkeydb {
 namespace {
@@ -221,32 +222,16 @@ TEST(IntSetTest, RandomizedAgainstStdSet) {
 }
 
 TEST(IntSetTest, RebalanceMovesTheBlobWithExactAccounting) {
-  MemoryTiers& m = MemoryTiers::Get();
-  if (!m.far_available()) {
-    FarTierSpec spec;
-    spec.backend = FarBackend::kKmemDax;
-    spec.kmem_nodes = "0";
-    std::string err;
-    ASSERT_TRUE(m.OpenFar(spec, &err)) << err;
-  }
-  m.policy().SetMode(AllocPolicy::kThreshold, true);
-  m.policy().set_threshold(1000);
-  m.WaitForBackgroundFrees();
-  const int64_t dram0 = m.used(Tier::kDram);
-  const int64_t far0 = m.used(Tier::kFar);
+  EnsureFarTier();
+  PlaceByThreshold(1000);
+  const TierUsage usage;
   {
     IntSet small, big;
     for (int i = 0; i < 100; ++i) small.Add(i);
     for (int i = 0; i < 1000; ++i) big.Add(i * 7);
     EXPECT_EQ(small.tier(), Tier::kDram);  // 208 bytes
     EXPECT_EQ(big.tier(), Tier::kFar);     // 2008 bytes: crossed the threshold while growing
-    auto check_accounting = [&] {
-      size_t bytes[kNumTiers] = {0, 0};
-      small.BytesByTier(bytes);
-      big.BytesByTier(bytes);
-      EXPECT_EQ(m.used(Tier::kDram) - dram0, static_cast<int64_t>(bytes[0]));
-      EXPECT_EQ(m.used(Tier::kFar) - far0, static_cast<int64_t>(bytes[1]));
-    };
+    auto check_accounting = [&] { usage.ExpectGrowthOf(small, big); };
     check_accounting();
     MoveStats stats;
     TierCensus census;
@@ -268,10 +253,8 @@ TEST(IntSetTest, RebalanceMovesTheBlobWithExactAccounting) {
     EXPECT_TRUE(big.Add(int64_t{1} << 50));
     check_accounting();
   }
-  m.WaitForBackgroundFrees();
-  EXPECT_EQ(m.used(Tier::kDram), dram0);
-  EXPECT_EQ(m.used(Tier::kFar), far0);
-  m.policy().SetMode(AllocPolicy::kOnlyDram, true);
+  usage.ExpectReturned();
+  PlaceAllInDram();
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 
 #include "common/logging.h"
 #include "common/strutil.h"
-#include "memory/memory_tiers.h"
 
 namespace memkeydb {
 
@@ -239,38 +238,6 @@ bool LpValue::Equals(std::string_view s) const {
   return CanonicalInt(s, &v) && v == num;
 }
 
-Listpack::Listpack() = default;
-
-Listpack::~Listpack() {
-  if (data_ != nullptr) MemoryTiers::Get().Free(data_, tier_);
-}
-
-Listpack::Listpack(Listpack&& other) noexcept
-    : data_(other.data_), tier_(other.tier_), capacity_(other.capacity_) {
-  other.data_ = nullptr;
-  other.capacity_ = 0;
-}
-
-Listpack& Listpack::operator=(Listpack&& other) noexcept {
-  if (this != &other) {
-    if (data_ != nullptr) MemoryTiers::Get().Free(data_, tier_);
-    data_ = other.data_;
-    tier_ = other.tier_;
-    capacity_ = other.capacity_;
-    other.data_ = nullptr;
-    other.capacity_ = 0;
-  }
-  return *this;
-}
-
-void Listpack::Adopt(const uint8_t* bytes, size_t size) {
-  MemoryTiers& m = MemoryTiers::Get();
-  if (data_ != nullptr) m.Free(data_, tier_);
-  data_ = static_cast<uint8_t*>(m.Allocate(size, Placement::kUserData, &tier_));
-  capacity_ = static_cast<uint32_t>(m.UsableSize(data_, tier_));
-  std::memcpy(data_, bytes, size);
-}
-
 bool Listpack::FromBytes(const uint8_t* bytes, size_t size, Listpack* out) {
   if (size < kEmptyBytes || size > kMaxSafeBytes) return false;
   if (Load32(bytes) != size || bytes[size - 1] != kEnd) return false;
@@ -285,51 +252,51 @@ bool Listpack::FromBytes(const uint8_t* bytes, size_t size, Listpack* out) {
   }
   uint32_t recorded = Load16(bytes + 4);
   if (recorded != kCountUnknown && recorded != count) return false;
-  out->Adopt(bytes, size);
+  out->block_.AssignCopy(bytes, size);
   return true;
 }
 
 Listpack Listpack::Clone() const {
   Listpack copy;
-  if (data_ != nullptr) copy.Adopt(data_, bytes());
+  if (blob() != nullptr) copy.block_.AssignCopy(blob(), bytes());
   return copy;
 }
 
 size_t Listpack::size() const {
-  if (data_ == nullptr) return 0;
-  uint32_t count = Load16(data_ + 4);
+  if (blob() == nullptr) return 0;
+  uint32_t count = Load16(blob() + 4);
   if (count != kCountUnknown) return count;
   size_t walked = 0;
   for (size_t pos = First(); pos != kNone; pos = Next(pos)) ++walked;
   // Like Redis, record the count again once it fits (the blob, not the object, changes).
-  if (walked < kCountUnknown) Store16(data_ + 4, static_cast<uint32_t>(walked));
+  if (walked < kCountUnknown) Store16(blob() + 4, static_cast<uint32_t>(walked));
   return walked;
 }
 
-size_t Listpack::bytes() const { return data_ == nullptr ? kEmptyBytes : Load32(data_); }
+size_t Listpack::bytes() const { return blob() == nullptr ? kEmptyBytes : Load32(blob()); }
 
-const uint8_t* Listpack::data() const { return data_ == nullptr ? kEmptyBlob : data_; }
+const uint8_t* Listpack::data() const { return blob() == nullptr ? kEmptyBlob : blob(); }
 
 size_t Listpack::First() const {
-  if (data_ == nullptr || data_[kHeaderSize] == kEnd) return kNone;
+  if (blob() == nullptr || blob()[kHeaderSize] == kEnd) return kNone;
   return kHeaderSize;
 }
 
 size_t Listpack::Last() const {
-  if (data_ == nullptr) return kNone;
-  size_t end = Load32(data_) - 1;
+  if (blob() == nullptr) return kNone;
+  size_t end = Load32(blob()) - 1;
   return end == kHeaderSize ? kNone : Prev(end);
 }
 
 size_t Listpack::Next(size_t pos) const {
-  pos += EntryTotal(data_ + pos);
-  return data_[pos] == kEnd ? kNone : pos;
+  pos += EntryTotal(blob() + pos);
+  return blob()[pos] == kEnd ? kNone : pos;
 }
 
 size_t Listpack::Prev(size_t pos) const {
   if (pos <= kHeaderSize) return kNone;
   size_t back_len;
-  size_t n = ReadBacklen(data_ + pos, &back_len);
+  size_t n = ReadBacklen(blob() + pos, &back_len);
   return pos - back_len - n;
 }
 
@@ -340,7 +307,7 @@ size_t Listpack::Seek(int64_t index) const {
   size_t i = static_cast<size_t>(index);
   if (i <= n / 2) {
     size_t pos = kHeaderSize;
-    while (i--) pos += EntryTotal(data_ + pos);
+    while (i--) pos += EntryTotal(blob() + pos);
     return pos;
   }
   size_t pos = Last();
@@ -349,7 +316,7 @@ size_t Listpack::Seek(int64_t index) const {
 }
 
 LpValue Listpack::Get(size_t pos) const {
-  const uint8_t* p = data_ + pos;
+  const uint8_t* p = blob() + pos;
   uint8_t b = p[0];
   LpValue v;
   if (b < 0x80) {
@@ -397,7 +364,7 @@ size_t Listpack::Find(size_t pos, std::string_view s, unsigned skip) const {
   const bool is_int = CanonicalInt(s, &as_int);
   unsigned to_skip = 0;
   for (;;) {
-    const uint8_t* p = data_ + pos;
+    const uint8_t* p = blob() + pos;
     if (*p == kEnd) return kNone;
     if (to_skip == 0) {
       uint8_t b = *p;
@@ -423,47 +390,35 @@ size_t Listpack::Find(size_t pos, std::string_view s, unsigned skip) const {
 }
 
 void Listpack::EnsureAllocated() {
-  if (data_ != nullptr) return;
-  MemoryTiers& m = MemoryTiers::Get();
-  data_ = static_cast<uint8_t*>(m.Allocate(kEmptyBytes, Placement::kUserData, &tier_));
-  capacity_ = static_cast<uint32_t>(m.UsableSize(data_, tier_));
-  std::memcpy(data_, kEmptyBlob, kEmptyBytes);
+  if (blob() != nullptr) return;
+  std::memcpy(block_.Allocate(kEmptyBytes), kEmptyBlob, kEmptyBytes);
 }
 
 uint8_t* Listpack::Splice(size_t pos, size_t remove, size_t insert) {
   EnsureAllocated();
-  MemoryTiers& m = MemoryTiers::Get();
-  size_t old_total = Load32(data_);
+  size_t old_total = Load32(blob());
   size_t new_total = old_total - remove + insert;
   CHECK(new_total <= UINT32_MAX / 2);  // callers convert before kMaxSafeBytes
-  if (new_total > capacity_) {
-    data_ = static_cast<uint8_t*>(m.Reallocate(data_, new_total, Placement::kUserData, &tier_));
-    capacity_ = static_cast<uint32_t>(m.UsableSize(data_, tier_));
-  }
+  block_.Grow(new_total);
   if (insert != remove) {
-    std::memmove(data_ + pos + insert, data_ + pos + remove, old_total - pos - remove);
+    std::memmove(blob() + pos + insert, blob() + pos + remove, old_total - pos - remove);
   }
-  Store32(data_, static_cast<uint32_t>(new_total));
-  // Give memory back only when a quarter of the block is idle: the allocator's size classes are
-  // at most a quarter apart, so the block then really shrinks (no realloc per delete).
-  if (new_total < old_total && capacity_ - new_total >= capacity_ / 4) {
-    data_ = static_cast<uint8_t*>(m.Reallocate(data_, new_total, Placement::kUserData, &tier_));
-    capacity_ = static_cast<uint32_t>(m.UsableSize(data_, tier_));
-  }
-  return data_ + pos;
+  Store32(blob(), static_cast<uint32_t>(new_total));
+  if (new_total < old_total) block_.Fit(new_total);  // gives memory back once a quarter is idle
+  return blob() + pos;
 }
 
 void Listpack::AdjustCount(int64_t delta) {
-  uint32_t count = Load16(data_ + 4);
+  uint32_t count = Load16(blob() + 4);
   if (count == kCountUnknown) return;
   int64_t updated = static_cast<int64_t>(count) + delta;
-  Store16(data_ + 4, updated >= kCountUnknown ? kCountUnknown : static_cast<uint32_t>(updated));
+  Store16(blob() + 4, updated >= kCountUnknown ? kCountUnknown : static_cast<uint32_t>(updated));
 }
 
 // True if `s` points into the blob (a value read from this listpack), which a resize moves.
 bool Listpack::Aliases(std::string_view s) const {
-  const char* begin = reinterpret_cast<const char*>(data_);
-  return data_ != nullptr && s.data() >= begin && s.data() < begin + capacity_;
+  const char* begin = reinterpret_cast<const char*>(blob());
+  return blob() != nullptr && s.data() >= begin && s.data() < begin + block_.capacity();
 }
 
 size_t Listpack::InsertAt(size_t at, std::string_view s) {
@@ -488,21 +443,21 @@ void Listpack::Prepend(std::string_view s) { InsertAt(kHeaderSize, s); }
 
 size_t Listpack::Insert(size_t pos, std::string_view s, bool after) {
   DCHECK(pos != kNone);
-  return InsertAt(after ? pos + EntryTotal(data_ + pos) : pos, s);
+  return InsertAt(after ? pos + EntryTotal(blob() + pos) : pos, s);
 }
 
 size_t Listpack::Replace(size_t pos, std::string_view s) {
   if (Aliases(s)) return Replace(pos, std::string(s));
   EncodedEntry e;
   EncodeString(s, &e);
-  e.WriteTo(Splice(pos, EntryTotal(data_ + pos), e.total()));
+  e.WriteTo(Splice(pos, EntryTotal(blob() + pos), e.total()));
   return pos;
 }
 
 size_t Listpack::ReplaceInt(size_t pos, int64_t v) {
   uint8_t buf[kMaxEntryHead + 1];
   size_t n = EncodeInt(v, buf);
-  std::memcpy(Splice(pos, EntryTotal(data_ + pos), n), buf, n);
+  std::memcpy(Splice(pos, EntryTotal(blob() + pos), n), buf, n);
   return pos;
 }
 
@@ -512,34 +467,27 @@ size_t Listpack::DeleteRange(size_t pos, size_t count) {
   if (pos == kNone || count == 0) return pos;
   size_t end = pos;
   size_t deleted = 0;
-  while (deleted < count && data_[end] != kEnd) {
-    end += EntryTotal(data_ + end);
+  while (deleted < count && blob()[end] != kEnd) {
+    end += EntryTotal(blob() + end);
     ++deleted;
   }
   Splice(pos, end - pos, 0);
   AdjustCount(-static_cast<int64_t>(deleted));
-  return data_[pos] == kEnd ? kNone : pos;
+  return blob()[pos] == kEnd ? kNone : pos;
 }
 
-void Listpack::DeleteRangeAt(int64_t index, size_t count) {
-  DeleteRange(Seek(index), count);
-}
+void Listpack::DeleteRangeAt(int64_t index, size_t count) { DeleteRange(Seek(index), count); }
 
-void Listpack::Clear() {
-  if (data_ != nullptr) MemoryTiers::Get().Free(data_, tier_);
-  data_ = nullptr;
-  capacity_ = 0;
-  tier_ = Tier::kDram;
-}
+void Listpack::Clear() { block_.Free(); }
 
 void Listpack::AppendAll(const Listpack& other) {
-  if (other.data_ == nullptr || other.First() == kNone) return;
+  if (other.blob() == nullptr || other.First() == kNone) return;
   size_t len = other.bytes() - kEmptyBytes;
   size_t added = other.size();
   size_t at = bytes() - 1;
   uint8_t* dst = Splice(at, 0, len);
-  // After the splice `other` may be this very listpack, moved: read it through its own data_.
-  std::memmove(dst, other.data_ + kHeaderSize, len);
+  // After the splice `other` may be this very listpack, moved: read it through its blob().
+  std::memmove(dst, other.blob() + kHeaderSize, len);
   AdjustCount(static_cast<int64_t>(added));
 }
 
@@ -549,15 +497,10 @@ size_t Listpack::EntrySize(std::string_view s) {
   return e.total();
 }
 
-void Listpack::BytesByTier(size_t bytes[kNumTiers]) const {
-  if (data_ != nullptr) bytes[static_cast<int>(tier_)] += capacity_;
-}
+void Listpack::BytesByTier(size_t bytes[kNumTiers]) const { block_.BytesByTier(bytes); }
 
 void Listpack::Rebalance(const MoveRule& rule, MoveStats* stats, TierCensus* census) {
-  if (data_ == nullptr) return;
-  MemoryTiers& m = MemoryTiers::Get();
-  data_ = static_cast<uint8_t*>(m.MoveBlock(data_, bytes(), rule, &tier_, stats, census));
-  capacity_ = static_cast<uint32_t>(m.UsableSize(data_, tier_));
+  block_.Rebalance(bytes(), rule, stats, census);
 }
 
 }  // namespace memkeydb

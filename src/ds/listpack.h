@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "ds/tiered_block.h"
 #include "memory/move_rule.h"
 #include "memory/tier.h"
 
@@ -55,12 +56,8 @@ class Listpack {
   static constexpr size_t kMaxSafeBytes = 1u << 30;
 
   // An empty listpack (7 bytes: header and end marker), allocated on first use.
-  Listpack();
-  ~Listpack();
-  Listpack(Listpack&& other) noexcept;
-  Listpack& operator=(Listpack&& other) noexcept;
-  Listpack(const Listpack&) = delete;
-  Listpack& operator=(const Listpack&) = delete;
+  // Movable, not copyable (copying is Clone()).
+  Listpack() = default;
 
   // Adopts a copy of `bytes` (a blob in Redis's format). Returns false, leaving *out untouched,
   // if the blob is malformed: every length must stay inside the blob, every backlen must match,
@@ -113,14 +110,13 @@ class Listpack {
   static size_t EntrySize(std::string_view s);
 
   // --- tiers ---
-  Tier tier() const { return tier_; }
+  Tier tier() const { return block_.tier(); }
   // Adds the blob's usable size to bytes[tier()].
   void BytesByTier(size_t bytes[kNumTiers]) const;
   // Moves the blob to the tier `rule` names for it (see MemoryTiers::MoveBlock).
   void Rebalance(const MoveRule& rule, MoveStats* stats, TierCensus* census);
 
  private:
-  void Adopt(const uint8_t* bytes, size_t size);
   void EnsureAllocated();
   // Resizes the blob so that `remove` bytes at `pos` become a gap of `insert` bytes; updates
   // the total in the header and returns the gap's address.
@@ -129,9 +125,9 @@ class Listpack {
   size_t InsertAt(size_t at, std::string_view s);
   bool Aliases(std::string_view s) const;
 
-  uint8_t* data_ = nullptr;  // nullptr: empty and not yet allocated
-  Tier tier_ = Tier::kDram;
-  uint32_t capacity_ = 0;  // the block's usable size (fits beside tier_ in the padding)
+  uint8_t* blob() const { return block_.data(); }  // nullptr: empty and not yet allocated
+
+  TieredBlock block_;
 };
 
 }  // namespace memkeydb

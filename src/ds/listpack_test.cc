@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <random>
 #include <string>
@@ -13,6 +13,7 @@
 
 #include "common/strutil.h"
 #include "memory/memory_tiers.h"
+#include "memory/testing/far_tier.h"
 
 namespace memkeydb {
 namespace {
@@ -650,25 +651,14 @@ TEST(ListpackTest, FromBytesRejectsCorruption) {
 class ListpackTierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    MemoryTiers& m = MemoryTiers::Get();
-    if (!m.far_available()) {
-      FarTierSpec spec;
-      spec.backend = FarBackend::kKmemDax;
-      spec.kmem_nodes = "0";
-      std::string err;
-      ASSERT_TRUE(m.OpenFar(spec, &err)) << err;
-    }
-    m.policy().SetMode(AllocPolicy::kThreshold, true);
-    m.policy().set_threshold(1000);
+    EnsureFarTier();
+    PlaceByThreshold(1000);
   }
-  void TearDown() override { MemoryTiers::Get().policy().SetMode(AllocPolicy::kOnlyDram, true); }
+  void TearDown() override { PlaceAllInDram(); }
 };
 
 TEST_F(ListpackTierTest, RebalanceMovesTheBlobWithExactAccounting) {
-  MemoryTiers& m = MemoryTiers::Get();
-  m.WaitForBackgroundFrees();
-  const int64_t dram0 = m.used(Tier::kDram);
-  const int64_t far0 = m.used(Tier::kFar);
+  const TierUsage usage;
   {
     Listpack small;
     for (int i = 0; i < 20; ++i) small.Append("element-" + std::to_string(i));
@@ -679,13 +669,7 @@ TEST_F(ListpackTierTest, RebalanceMovesTheBlobWithExactAccounting) {
     EXPECT_EQ(big.tier(), Tier::kFar);
     std::vector<std::string> small_elements = Elements(small);
     std::vector<std::string> big_elements = Elements(big);
-    auto check_accounting = [&] {
-      size_t bytes[kNumTiers] = {0, 0};
-      small.BytesByTier(bytes);
-      big.BytesByTier(bytes);
-      EXPECT_EQ(m.used(Tier::kDram) - dram0, static_cast<int64_t>(bytes[0]));
-      EXPECT_EQ(m.used(Tier::kFar) - far0, static_cast<int64_t>(bytes[1]));
-    };
+    auto check_accounting = [&] { usage.ExpectGrowthOf(small, big); };
     check_accounting();
 
     // Everything to far memory.
@@ -723,9 +707,7 @@ TEST_F(ListpackTierTest, RebalanceMovesTheBlobWithExactAccounting) {
     Listpack copy = big.Clone();
     EXPECT_EQ(Blob(copy), Blob(big));
   }
-  m.WaitForBackgroundFrees();
-  EXPECT_EQ(m.used(Tier::kDram), dram0);
-  EXPECT_EQ(m.used(Tier::kFar), far0);
+  usage.ExpectReturned();
 }
 
 }  // namespace

@@ -65,17 +65,6 @@ class BlockingTest : public CommandTest {
     a_ = server_->CreateFakeClient();
     b_ = server_->CreateFakeClient();
   }
-  // What `c` has received since the last call, formatted.
-  std::string Received(Client* c) {
-    std::string out;
-    size_t pos = 0;
-    while (pos < c->output().size()) {
-      if (!out.empty()) out += " | ";
-      out += FormatResp(c->output(), &pos);
-    }
-    c->output().clear();
-    return out;
-  }
   Client* a_;
   Client* b_;
 };

@@ -87,6 +87,17 @@ void CommandTest::WatchEvents() {
   RunAs(sub_, {"psubscribe", "__keyevent@0__:*"});
 }
 
+std::string CommandTest::Received(Client* c) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < c->output().size()) {
+    if (!out.empty()) out += " | ";
+    out += FormatResp(c->output(), &pos);
+  }
+  c->output().clear();
+  return out;
+}
+
 std::vector<std::string> CommandTest::Events() {
   std::vector<std::string> out;
   std::string buf;

@@ -27,6 +27,13 @@ namespace memkeydb {
 // Decodes one RESP value at `*pos` of `buf` into the readable form above.
 std::string FormatResp(std::string_view buf, size_t* pos);
 
+// Error replies as redis-server 7.0 words them, for expectations. Spelled out here, not taken
+// from server/errors.h, so that a wrong text in the server fails the tests.
+inline constexpr const char* kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr const char* kNotInt = "ERR value is not an integer or out of range";
+inline constexpr const char* kSyntax = "ERR syntax error";
+
 class CommandTest : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -36,6 +43,9 @@ class CommandTest : public ::testing::Test {
   std::string Run(const std::vector<std::string>& args);
   // Runs as a second fake client (WATCH races, pub/sub).
   std::string RunAs(Client* c, const std::vector<std::string>& args);
+  // Every reply `c` has received since the last call (a blocked client woken later), formatted
+  // and joined by " | "; clears c's output.
+  std::string Received(Client* c);
   // The raw RESP bytes of the last reply.
   const std::string& raw() const { return raw_; }
 

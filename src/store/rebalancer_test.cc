@@ -10,6 +10,7 @@
 
 #include "common/clock.h"
 #include "memory/memory_tiers.h"
+#include "memory/testing/far_tier.h"
 
 namespace memkeydb {
 namespace {
@@ -17,16 +18,8 @@ namespace {
 class RebalancerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    MemoryTiers& m = MemoryTiers::Get();
-    if (!m.far_available()) {
-      FarTierSpec spec;
-      spec.backend = FarBackend::kKmemDax;
-      spec.kmem_nodes = "0";
-      std::string err;
-      ASSERT_TRUE(m.OpenFar(spec, &err)) << err;
-    }
-    m.policy().SetMode(AllocPolicy::kThreshold, true);
-    m.policy().set_threshold(100);
+    EnsureFarTier();
+    PlaceByThreshold(100);
     seed_ = std::random_device{}();
     std::printf("seed=%u\n", seed_);
     rng_.seed(seed_);
@@ -34,7 +27,7 @@ class RebalancerTest : public ::testing::Test {
   }
   void TearDown() override {
     dbs_.clear();
-    MemoryTiers::Get().policy().SetMode(AllocPolicy::kOnlyDram, true);
+    PlaceAllInDram();
   }
 
   void Fill(int n) {

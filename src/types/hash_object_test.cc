@@ -8,6 +8,7 @@
 #include <string>
 
 #include "memory/memory_tiers.h"
+#include "memory/testing/far_tier.h"
 #include "types/collection_limits.h"
 
 namespace memkeydb {
@@ -228,21 +229,13 @@ TEST_F(HashObjectTest, RandomizedAgainstMap) {
 class HashTierTest : public HashObjectTest {
  protected:
   void SetUp() override {
-    MemoryTiers& m = MemoryTiers::Get();
-    if (!m.far_available()) {
-      FarTierSpec spec;
-      spec.backend = FarBackend::kKmemDax;
-      spec.kmem_nodes = "0";
-      std::string err;
-      ASSERT_TRUE(m.OpenFar(spec, &err)) << err;
-    }
-    m.policy().SetMode(AllocPolicy::kThreshold, true);
-    m.policy().set_threshold(100);
+    EnsureFarTier();
+    PlaceByThreshold(100);
     HashObjectTest::SetUp();
   }
   void TearDown() override {
     HashObjectTest::TearDown();
-    MemoryTiers::Get().policy().SetMode(AllocPolicy::kOnlyDram, true);
+    PlaceAllInDram();
   }
 };
 

@@ -13,6 +13,7 @@
 
 #include "ds/compact_value.h"
 #include "memory/memory_tiers.h"
+#include "memory/testing/far_tier.h"
 #include "types/collection_limits.h"
 
 namespace memkeydb {
@@ -336,26 +337,14 @@ TEST(ListObject, RandomizedAgainstDeque) {
 class ListTierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    MemoryTiers& m = MemoryTiers::Get();
-    if (!m.far_available()) {
-      FarTierSpec spec;
-      spec.backend = FarBackend::kKmemDax;
-      spec.kmem_nodes = "0";
-      std::string err;
-      ASSERT_TRUE(m.OpenFar(spec, &err)) << err;
-    }
-    m.policy().SetMode(AllocPolicy::kThreshold, true);
-    m.policy().set_threshold(1 << 30);  // everything starts in DRAM
+    EnsureFarTier();
+    PlaceByThreshold(1 << 30);  // everything starts in DRAM
   }
-  void TearDown() override {
-    MemoryTiers::Get().policy().SetMode(AllocPolicy::kOnlyDram, true);
-  }
+  void TearDown() override { PlaceAllInDram(); }
 };
 
 TEST_F(ListTierTest, MovesEveryBlobAndAccountsExactly) {
-  MemoryTiers& m = MemoryTiers::Get();
-  int64_t dram0 = m.used(Tier::kDram);
-  int64_t far0 = m.used(Tier::kFar);
+  const TierUsage usage;
   uint32_t seed = std::random_device{}();
   std::printf("seed=%u\n", seed);
   for (int64_t depth : {0, 1}) {
@@ -366,8 +355,7 @@ TEST_F(ListTierTest, MovesEveryBlobAndAccountsExactly) {
     auto expect_exact = [&] {
       size_t bytes[kNumTiers] = {};
       l->BytesByTier(bytes);
-      EXPECT_EQ(static_cast<int64_t>(bytes[0]), m.used(Tier::kDram) - dram0);
-      EXPECT_EQ(static_cast<int64_t>(bytes[1]), m.used(Tier::kFar) - far0);
+      usage.ExpectGrowth(bytes);
       return bytes[1];
     };
     EXPECT_EQ(expect_exact(), 0u);
@@ -392,8 +380,7 @@ TEST_F(ListTierTest, MovesEveryBlobAndAccountsExactly) {
     EXPECT_EQ(expect_exact(), 0u);
     ASSERT_NO_FATAL_FAILURE(model.CheckAll());
   }
-  EXPECT_EQ(m.used(Tier::kDram), dram0);
-  EXPECT_EQ(m.used(Tier::kFar), far0);
+  usage.ExpectReturned();
 }
 
 TEST_F(ListTierTest, LargeNodesArePlacedFarBySize) {

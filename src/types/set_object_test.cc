@@ -10,6 +10,7 @@
 
 #include "ds/compact_value.h"
 #include "memory/memory_tiers.h"
+#include "memory/testing/far_tier.h"
 #include "types/collection_limits.h"
 
 namespace memkeydb {
@@ -263,14 +264,7 @@ TEST_F(SetObjectTest, RandomizedAgainstStdSet) {
 class SetTierTest : public SetObjectTest {
  protected:
   void SetUp() override {
-    MemoryTiers& m = MemoryTiers::Get();
-    if (!m.far_available()) {
-      FarTierSpec spec;
-      spec.backend = FarBackend::kKmemDax;
-      spec.kmem_nodes = "0";
-      std::string err;
-      ASSERT_TRUE(m.OpenFar(spec, &err)) << err;
-    }
+    EnsureFarTier();
     SetObjectTest::SetUp();
   }
 };

@@ -12,10 +12,6 @@
 namespace memkeydb {
 namespace {
 
-constexpr const char* kWrongType =
-    "WRONGTYPE Operation against a key holding the wrong kind of value";
-constexpr const char* kNotInt = "ERR value is not an integer or out of range";
-constexpr const char* kSyntax = "ERR syntax error";
 constexpr const char* kBadOffset = "ERR bit offset is not an integer or out of range";
 constexpr const char* kBadBit = "ERR bit is not an integer or out of range";
 constexpr const char* kBadType =

@@ -11,7 +11,6 @@
 namespace memkeydb {
 namespace {
 
-constexpr const char* kSyntax = "ERR syntax error";
 constexpr const char* kInvalidCommand = "ERR Invalid command specified";
 constexpr const char* kInvalidArgs = "ERR Invalid number of arguments specified for command";
 constexpr const char* kNoKeys = "ERR The command has no key arguments";

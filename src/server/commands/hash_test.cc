@@ -12,11 +12,6 @@
 namespace memkeydb {
 namespace {
 
-constexpr const char* kWrongType =
-    "WRONGTYPE Operation against a key holding the wrong kind of value";
-constexpr const char* kNotInt = "ERR value is not an integer or out of range";
-constexpr const char* kSyntax = "ERR syntax error";
-
 class HashTest : public CommandTest {
  protected:
   void SetUp() override {

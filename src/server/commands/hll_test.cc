@@ -10,8 +10,6 @@
 namespace memkeydb {
 namespace {
 
-constexpr const char* kWrongType =
-    "WRONGTYPE Operation against a key holding the wrong kind of value";
 constexpr const char* kNotHll = "WRONGTYPE Key is not a valid HyperLogLog string value.";
 constexpr const char* kCorrupt = "INVALIDOBJ Corrupted HLL object detected";
 

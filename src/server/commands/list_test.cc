@@ -10,11 +10,6 @@
 namespace memkeydb {
 namespace {
 
-constexpr const char* kWrongType =
-    "WRONGTYPE Operation against a key holding the wrong kind of value";
-constexpr const char* kNotInt = "ERR value is not an integer or out of range";
-constexpr const char* kSyntax = "ERR syntax error";
-
 using Ev = std::vector<std::string>;
 
 class ListTest : public CommandTest {
@@ -23,17 +18,6 @@ class ListTest : public CommandTest {
     CommandTest::SetUp();
     a_ = server_->CreateFakeClient();
     b_ = server_->CreateFakeClient();
-  }
-  // What `c` has received since the last call, formatted.
-  std::string Received(Client* c) {
-    std::string out;
-    size_t pos = 0;
-    while (pos < c->output().size()) {
-      if (!out.empty()) out += " | ";
-      out += FormatResp(c->output(), &pos);
-    }
-    c->output().clear();
-    return out;
   }
   Client* a_;
   Client* b_;

@@ -17,9 +17,6 @@
 namespace memkeydb {
 namespace {
 
-constexpr const char* kSyntax = "ERR syntax error";
-constexpr const char* kNotInt = "ERR value is not an integer or out of range";
-
 // INFO's text split into sections: title -> (field -> value), plus the titles in order.
 struct ParsedInfo {
   std::vector<std::string> titles;

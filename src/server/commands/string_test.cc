@@ -12,11 +12,7 @@
 namespace memkeydb {
 namespace {
 
-constexpr const char* kWrongType =
-    "WRONGTYPE Operation against a key holding the wrong kind of value";
-constexpr const char* kNotInt = "ERR value is not an integer or out of range";
 constexpr const char* kNotFloat = "ERR value is not a valid float";
-constexpr const char* kSyntax = "ERR syntax error";
 constexpr const char* kTooBig = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
 // The fixture's helpers (Encoding, Pttl, MakeHash, WatchEvents, Events) live in CommandTest.
