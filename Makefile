@@ -56,7 +56,7 @@ py-test: build
 asan-test: asan
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
 	# The differential run under the sanitizers found UB the replies alone did not show.
-	MEMKEYDB_SERVER=$(CURDIR)/build-asan/memkeydb-server MEMKEYDB_SANITIZED=1 DIFF_COMMANDS=20000 \
+	MEMKEYDB_SERVER=$(CURDIR)/build-asan/memkeydb-server MEMKEYDB_SANITIZED=1 DIFF_COMMANDS=20000 DIFF_FAMILY_COMMANDS=20000 \
 	  $(PY) -m pytest -q tests/integration tests/differential
 
 test: deps
