@@ -77,7 +77,7 @@ class ChainedTable {
   void ForEachSlot(const std::function<void(Node** slot)>& visit);
   // Visits every entry. `visit` must not modify the table.
   void ForEach(const std::function<void(Node*)>& visit) const;
-  // A random entry, or nullptr when empty. `rnd` is a source of random 64-bit numbers.
+  // A uniformly random node, or nullptr when empty. `rnd` is a source of random 64-bit numbers.
   Node* Random(uint64_t (*rnd)());
   // Unlinks every entry and passes it to `dispose`; the table becomes empty.
   void Clear(const std::function<void(Node*)>& dispose);
@@ -340,8 +340,13 @@ template <typename Node, typename Traits>
 Node* ChainedTable<Node, Traits>::Random(uint64_t (*rnd)()) {
   if (size() == 0) return nullptr;
   StepIfRehashing();
-  Node* head = nullptr;
-  while (head == nullptr) {
+  // Rejection sampling keeps the pick uniform over nodes, whatever the chain lengths: draw a
+  // bucket and a chain position below `limit`, and accept only if that position exists. (Picking
+  // a non-empty bucket and then a node in its chain would favour nodes in short chains.) A chain
+  // longer than `limit` raises it and the draw starts over, so every node keeps the same odds.
+  size_t limit = 8;
+  for (;;) {
+    Node* head;
     if (rehashing()) {
       // Buckets of t_[0] below rehash_idx_ are empty: draw from the rest of both arrays.
       uint64_t span = t_[0].mask + 1 - rehash_idx_ + t_[1].mask + 1;
@@ -351,12 +356,18 @@ Node* ChainedTable<Node, Traits>::Random(uint64_t (*rnd)()) {
     } else {
       head = t_[0].buckets[rnd() & t_[0].mask];
     }
+    if (head == nullptr) continue;
+    size_t len = 0;
+    for (Node* e = head; e != nullptr; e = Traits::Next(e)) ++len;
+    if (len > limit) {
+      limit = len;
+      continue;
+    }
+    size_t pick = rnd() % limit;
+    if (pick >= len) continue;
+    while (pick-- > 0) head = Traits::Next(head);
+    return head;
   }
-  size_t len = 0;
-  for (Node* e = head; e != nullptr; e = Traits::Next(e)) ++len;
-  size_t pick = rnd() % len;
-  while (pick-- > 0) head = Traits::Next(head);
-  return head;
 }
 
 template <typename Node, typename Traits>

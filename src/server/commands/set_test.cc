@@ -1,5 +1,7 @@
 // Set commands, checked against redis-server 7.0's replies (and 7.2's listpack encoding).
 
+#include <cmath>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -276,6 +278,77 @@ TEST_F(SetTest, WatchSeesSetChanges) {
   Run({"multi"});
   Run({"ping"});
   EXPECT_EQ(Run({"exec"}), "(nil)");
+}
+
+}  // namespace
+}  // namespace memkeydb
+
+namespace memkeydb {
+namespace {
+
+// "[a, b, a]" -> its elements, repeats kept.
+std::vector<std::string> AsList(const std::string& reply) {
+  std::vector<std::string> out;
+  std::string body = reply.substr(1, reply.size() - 2);
+  for (size_t pos = 0; !body.empty();) {
+    size_t comma = body.find(", ", pos);
+    out.push_back(body.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos) break;
+    pos = comma + 2;
+  }
+  return out;
+}
+
+// SRANDMEMBER and SPOP pick every member about equally often, in every encoding, with a
+// positive count (distinct members) and a negative one (repeats). The bounds are over six
+// standard deviations wide, so a correct server fails with a probability below 1e-8 per check.
+TEST_F(SetTest, RandomMembersAreUniformInEveryEncoding) {
+  struct Case {
+    const char* encoding;
+    std::vector<std::string> members;
+  };
+  std::vector<Case> cases = {{"intset", {}}, {"listpack", {}}, {"hashtable", {}}};
+  for (int i = 0; i < 20; ++i) cases[0].members.push_back(std::to_string(i * 7));
+  for (int i = 0; i < 20; ++i) cases[1].members.push_back("w" + std::to_string(i));
+  for (int i = 0; i < 300; ++i) cases[2].members.push_back("member:" + std::to_string(i));
+  for (const Case& c : cases) {
+    std::vector<std::string> sadd = {"sadd", "s"};
+    sadd.insert(sadd.end(), c.members.begin(), c.members.end());
+    Run({"del", "s"});
+    Run(sadd);
+    ASSERT_EQ(Encoding("s"), c.encoding);
+    const double n = static_cast<double>(c.members.size());
+    for (int count : {-7, 7}) {
+      std::map<std::string, int> seen;
+      const int rounds = static_cast<int>(n) * 300;
+      for (int r = 0; r < rounds; ++r) {
+        std::vector<std::string> got = AsList(Run({"srandmember", "s", std::to_string(count)}));
+        ASSERT_EQ(got.size(), 7u);
+        if (count > 0) {
+          ASSERT_EQ(std::set<std::string>(got.begin(), got.end()).size(), 7u);
+        }
+        for (const std::string& m : got) ++seen[m];
+      }
+      ASSERT_EQ(seen.size(), c.members.size()) << c.encoding << " count " << count;
+      double expected = rounds * 7 / n;
+      for (const auto& [m, k] : seen) {
+        EXPECT_NEAR(k, expected, 6 * std::sqrt(expected) + 1)
+            << c.encoding << " count " << count << " member " << m;
+      }
+    }
+    // SPOP of one member: which member goes first is uniform too.
+    std::map<std::string, int> first;
+    const int pops = static_cast<int>(n) * 200;
+    for (int r = 0; r < pops; ++r) {
+      std::string m = Run({"spop", "s"});
+      ++first[m];
+      Run({"sadd", "s", m});
+    }
+    double expected = pops / n;
+    for (const auto& [m, k] : first) {
+      EXPECT_NEAR(k, expected, 6 * std::sqrt(expected) + 1) << c.encoding << " SPOP " << m;
+    }
+  }
 }
 
 }  // namespace
