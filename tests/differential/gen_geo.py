@@ -28,10 +28,15 @@ def register(h):
     h.add_family("geo", GEO_ARITY)
     op, C = h.op, h.C
 
-    # A few points are reused so that several members share a position (exact ties).
-    fixed_points = []
+    # A few points are reused so that several members share a position (exact ties). They live
+    # on the generator, so two generators with one seed agree.
+    def points_of(g):
+        if not hasattr(g, "geo_fixed_points"):
+            g.geo_fixed_points = []
+        return g.geo_fixed_points
 
     def coord_pair(g):
+        fixed_points = points_of(g)
         r = g.rng.random()
         if r < 0.15 and fixed_points:
             return g.choice(fixed_points)
