@@ -212,11 +212,13 @@ int ParseAddTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* a) {
     size_t more = ctx.argc() - 1 - i;
     std::string_view opt = ctx.arg(i);
     if (xadd && opt == "*") break;
-    if (EqualsIgnoreCase(opt, "maxlen") && more) {
+    bool maxlen = EqualsIgnoreCase(opt, "maxlen");
+    if ((maxlen || EqualsIgnoreCase(opt, "minid")) && more) {
       if (a->strategy != TrimStrategy::kNone) {
         ctx.Error(kBoth);
         return -1;
       }
+      // An optional "~" (approximate) or "=" (exact) before the threshold.
       a->approx = false;
       std::string_view next = ctx.arg(i + 1);
       if (more >= 2 && next == "~") {
@@ -225,29 +227,17 @@ int ParseAddTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* a) {
       } else if (more >= 2 && next == "=") {
         ++i;
       }
-      if (!ctx.ParseInt(i + 1, &a->maxlen)) return -1;
-      if (a->maxlen < 0) {
-        ctx.Error("ERR The MAXLEN argument must be >= 0.");
+      if (maxlen) {
+        if (!ctx.ParseInt(i + 1, &a->maxlen)) return -1;
+        if (a->maxlen < 0) {
+          ctx.Error("ERR The MAXLEN argument must be >= 0.");
+          return -1;
+        }
+      } else if (!ParseStrictId(ctx, ctx.arg(i + 1), &a->minid)) {
         return -1;
       }
       ++i;
-      a->strategy = TrimStrategy::kMaxLen;
-    } else if (EqualsIgnoreCase(opt, "minid") && more) {
-      if (a->strategy != TrimStrategy::kNone) {
-        ctx.Error(kBoth);
-        return -1;
-      }
-      a->approx = false;
-      std::string_view next = ctx.arg(i + 1);
-      if (more >= 2 && next == "~") {
-        a->approx = true;
-        ++i;
-      } else if (more >= 2 && next == "=") {
-        ++i;
-      }
-      if (!ParseStrictId(ctx, ctx.arg(i + 1), &a->minid)) return -1;
-      ++i;
-      a->strategy = TrimStrategy::kMinId;
+      a->strategy = maxlen ? TrimStrategy::kMaxLen : TrimStrategy::kMinId;
     } else if (EqualsIgnoreCase(opt, "limit") && more) {
       if (!ctx.ParseInt(i + 1, &a->limit)) return -1;
       if (a->limit < 0) {
