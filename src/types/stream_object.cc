@@ -551,8 +551,9 @@ bool StreamObject::Delete(StreamID id) {
   StreamNodeReader r(n.lp, n.master);
   for (size_t p = r.first(); !r.at_end(p);) {
     auto e = r.Entry(p);
-    if (e.id == id) {
-      if (e.flags & kFlagDeleted) return false;
+    // A deleted entry can share its ID with a live one added later, or have a larger one (XDEL of
+    // the last entries, XSETID back below them, XADD again): only a live entry counts.
+    if (e.id == id && !(e.flags & kFlagDeleted)) {
       // The flags stay one byte, so the offsets read above stay valid.
       WriteIntElement(n.lp + e.off, e.flags | kFlagDeleted);
       int64_t count = r.count(), deleted = r.deleted();
@@ -572,7 +573,8 @@ bool StreamObject::Delete(StreamID id) {
       }
       return true;
     }
-    if (e.id > id) break;
+    // Live entries are in ID order; a deleted one may be out of it (see above).
+    if (e.id > id && !(e.flags & kFlagDeleted)) break;
     p = e.next;
   }
   return false;
@@ -712,8 +714,8 @@ int64_t StreamObject::TrimMinId(StreamID minid, bool approx, int64_t limit) {
     for (size_t p = r.first(); !r.at_end(p);) {
       auto e = r.Entry(p);
       p = e.next;
+      if (e.flags & kFlagDeleted) continue;  // may be out of ID order (see Delete)
       if (e.id >= minid) break;
-      if (e.flags & kFlagDeleted) continue;
       WriteIntElement(n.lp + e.off, e.flags | kFlagDeleted);
       ++marked;
       --length_;

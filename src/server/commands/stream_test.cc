@@ -162,3 +162,27 @@ TEST_F(StreamTest, CopyKeepsGroups) {
 
 }  // namespace
 }  // namespace memkeydb
+
+namespace memkeydb {
+namespace {
+
+// XSETID can move the last ID back below entries that were deleted, so a node can hold a deleted
+// entry with a larger ID before live ones: XDEL and XTRIM MINID must look past it (redis-server
+// 7.0.15 replies as below).
+class StreamReuseTest : public CommandTest {};
+
+TEST_F(StreamReuseTest, DeletedEntriesOutOfOrderDoNotHideLiveOnes) {
+  EXPECT_EQ(Run({"xadd", "s", "1-0", "f", "v"}), "1-0");
+  EXPECT_EQ(Run({"xadd", "s", "5-0", "f", "v"}), "5-0");
+  EXPECT_EQ(Run({"xdel", "s", "5-0"}), "(integer) 1");
+  EXPECT_EQ(Run({"xsetid", "s", "2-0"}), "OK");
+  EXPECT_EQ(Run({"xadd", "s", "3-0", "f", "v"}), "3-0");
+  EXPECT_EQ(Run({"xrange", "s", "-", "+"}), "[[1-0, [f, v]], [3-0, [f, v]]]");
+  EXPECT_EQ(Run({"xdel", "s", "3-0"}), "(integer) 1");
+  EXPECT_EQ(Run({"xadd", "s", "4-0", "f", "v"}), "4-0");
+  EXPECT_EQ(Run({"xtrim", "s", "minid", "4-0"}), "(integer) 1");
+  EXPECT_EQ(Run({"xlen", "s"}), "(integer) 1");
+}
+
+}  // namespace
+}  // namespace memkeydb
