@@ -208,8 +208,9 @@ def register(h):
     def protocol(g):
         return C("HELLO", g.choice(["2", "3"]), cmp=h.cmp_hello)
 
-    @op("hll", 0.4)
+    @op("hll", 0.4, multi=False)
     def watch_pfcount(g):
-        # PFCOUNT rewriting a stale cache is a modification for WATCH.
+        # PFCOUNT rewriting a stale cache is a modification for WATCH. A whole transaction of its
+        # own: never queued inside another MULTI (its EXEC would end that one early).
         k = g.key()
         return [C("WATCH", k), C("PFCOUNT", k), C("MULTI"), C("PING"), C("EXEC")]

@@ -988,7 +988,7 @@ def multi_exec(g):
     cmds += body
     end = "EXEC" if g.chance(0.85) else "DISCARD"
     if queued_ok is not None and end == "EXEC":
-        cmds.append(C("EXEC", cmp=cmp_exec([c.cmp for c in queued_ok])))
+        cmds.append(C("EXEC", cmp=_exec_unknown_shape(queued_ok)))
     elif end == "EXEC":
         cmds.append(C("EXEC", cmp=_exec_unknown_shape(body)))
     else:
@@ -997,8 +997,9 @@ def multi_exec(g):
 
 
 def _exec_unknown_shape(body):
-    """EXEC after a nested MULTI/WATCH error: those fail immediately and are not queued,
-    unless the error aborted the whole transaction (then EXEC is an error, compared exactly)."""
+    """The EXEC rule for a queued body: a MULTI or WATCH inside it (a family's op may emit one)
+    fails at once and is not queued, so it has no element in EXEC's reply; the others keep their
+    own rules. If an error aborted the whole transaction, EXEC is an error, compared exactly."""
     queued = [c for c in body if not (c.args and c.args[0].upper() in (b"MULTI", b"WATCH"))]
     return cmp_exec([c.cmp for c in queued])
 
@@ -1024,7 +1025,7 @@ def watch_exec(g):
     body = _tx_body(g, 1, 3)
     cmds += body
     if g.chance(0.9):
-        cmds.append(C("EXEC", cmp=cmp_exec([c.cmp for c in body])))
+        cmds.append(C("EXEC", cmp=_exec_unknown_shape(body)))
     else:
         cmds.append(C("DISCARD"))
     return cmds
