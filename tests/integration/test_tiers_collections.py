@@ -150,7 +150,9 @@ def test_collections_hold_the_ratio(seed):
         print("target 1:1: DRAM share %.4f after %.1fs" % (share, took))
 
         t = info(conn)
-        assert int(t["rebalancer_values_to_pmem"]) > 0 and int(t["rebalancer_values_to_dram"]) > 0
+        # 1:3 to 1:1 can only be met by moving existing values to DRAM (loading and deleting may
+        # be held by placement alone, so moves toward far memory are not required).
+        assert int(t["rebalancer_values_to_dram"]) > 0
         assert int(t["rebalancer_failed_moves"]) == 0
 
         # Every surviving collection reads back exactly as loaded.
