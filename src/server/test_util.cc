@@ -76,7 +76,7 @@ int64_t CommandTest::Pttl(std::string_view key) {
 }
 
 void CommandTest::MakeHash(std::string_view key) {
-  // Whatever the key held goes first, as the placeholder this replaced overwrote it.
+  // Replaces whatever the key held (HSET alone would fail on a string with WRONGTYPE).
   db().Delete(key);
   Run({"hset", key, "f", "v"});
 }

@@ -1,5 +1,6 @@
 // Helpers shared by the server administration families (server, info, client, diagnostics and
-// debug): printf-style formatting, subcommand errors and HELP replies, the LRU clock, the
+// debug) — and, for subcommand errors and HELP replies, by any family with subcommands (XGROUP,
+// XINFO): printf-style formatting, subcommand errors and HELP replies, the LRU clock, the
 // memory accounting behind INFO memory and MEMORY STATS, and the flag sets of their tables.
 // Private to src/server/commands; not for other folders.
 #pragma once

@@ -16,6 +16,7 @@
 #include "common/strutil.h"
 #include "server/command_table.h"
 #include "server/commands/families.h"
+#include "server/commands/server_internal.h"
 #include "server/errors.h"
 #include "server/server.h"
 #include "types/collection_limits.h"
@@ -472,12 +473,6 @@ StreamConsumer* LookupOrCreateConsumer(CommandContext& ctx, StreamObject* s, Str
   return CreateConsumerNotify(ctx, s, g, name, key);
 }
 
-void SubcommandSyntaxError(CommandContext& ctx, std::string_view cmd) {
-  std::string sub(ctx.arg(1).substr(0, 128));
-  ctx.Error("ERR unknown subcommand or wrong number of arguments for '" + sub + "'. Try " +
-            std::string(cmd) + " HELP.");
-}
-
 // XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER key group ...
 void XGroupGeneric(CommandContext& ctx) {
   std::string_view opt = ctx.arg(1);
@@ -499,7 +494,7 @@ void XGroupGeneric(CommandContext& ctx) {
       }
       i += 2;
     } else {
-      SubcommandSyntaxError(ctx, "XGROUP");
+      SubcommandSyntaxError(ctx);
       return;
     }
   }
@@ -573,19 +568,13 @@ void XGroupGeneric(CommandContext& ctx) {
     }
     ctx.reply().Integer(pending);
   } else {
-    SubcommandSyntaxError(ctx, "XGROUP");
+    SubcommandSyntaxError(ctx);
   }
-}
-
-void ReplyHelp(CommandContext& ctx, std::initializer_list<const char*> lines) {
-  ctx.reply().ArrayHeader(lines.size());
-  for (const char* l : lines) ctx.reply().SimpleString(l);
 }
 
 // XGROUP HELP
 void XGroupHelpCommand(CommandContext& ctx) {
-  ReplyHelp(ctx, {
-      "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  ReplyHelp(ctx, "XGROUP", {
       "CREATE <key> <groupname> <id|$> [option]",
       "    Create a new consumer group. Options are:",
       "    * MKSTREAM",
@@ -600,15 +589,10 @@ void XGroupHelpCommand(CommandContext& ctx) {
       "    Remove the specified group.",
       "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
       "    Set the current group ID and entries_read counter.",
-      "HELP",
-      "    Prints this help.",
   });
 }
 
-void XGroupCommand(CommandContext& ctx) {
-  std::string sub(ctx.arg(1).substr(0, 128));
-  ctx.Error("ERR unknown subcommand '" + sub + "'. Try XGROUP HELP.");
-}
+void XGroupCommand(CommandContext& ctx) { UnknownSubcommand(ctx); }
 
 // Serves a group read of new entries (">") after `after`, adding them to the PELs.
 size_t ServeGroupNew(CommandContext& ctx, StreamObject* s, StreamGroup* g, StreamConsumer* c,
@@ -1301,7 +1285,7 @@ void XInfoStreamCommand(CommandContext& ctx) {
     full = false;
   } else {
     if ((nopts != 1 && nopts != 3) || !ctx.ArgIs(3, "full") || (nopts == 3 && !ctx.ArgIs(4, "count"))) {
-      SubcommandSyntaxError(ctx, "XINFO");
+      SubcommandSyntaxError(ctx);
       return;
     }
     if (nopts == 3) {
@@ -1392,23 +1376,17 @@ void XInfoStreamCommand(CommandContext& ctx) {
 
 // XINFO HELP
 void XInfoHelpCommand(CommandContext& ctx) {
-  ReplyHelp(ctx, {
-      "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  ReplyHelp(ctx, "XINFO", {
       "CONSUMERS <key> <groupname>",
       "    Show consumers of <groupname>.",
       "GROUPS <key>",
       "    Show the stream consumer groups.",
       "STREAM <key> [FULL [COUNT <count>]",
       "    Show information about the stream.",
-      "HELP",
-      "    Prints this help.",
   });
 }
 
-void XInfoCommand(CommandContext& ctx) {
-  std::string sub(ctx.arg(1).substr(0, 128));
-  ctx.Error("ERR unknown subcommand '" + sub + "'. Try XINFO HELP.");
-}
+void XInfoCommand(CommandContext& ctx) { UnknownSubcommand(ctx); }
 
 // XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]
 void XSetIdCommand(CommandContext& ctx) {
