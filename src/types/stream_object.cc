@@ -653,35 +653,40 @@ bool StreamObject::LastLiveId(StreamID* id) const {
   return found;
 }
 
-int64_t StreamObject::TrimMaxLen(uint64_t maxlen, bool approx, int64_t limit) {
+int64_t StreamObject::TrimHead(bool approx, int64_t limit,
+                               const std::function<bool(const Node&, int64_t)>& node_goes,
+                               const std::function<bool(StreamID)>& entry_goes) {
   int64_t deleted = 0;
   size_t remove = 0;
   for (; remove < nodes_.size(); ++remove) {
-    if (length_ <= maxlen) break;
     Node& n = nodes_[remove];
     StreamNodeReader r(n.lp, n.master);
     int64_t entries = r.count();
     if (limit && deleted + entries > limit) break;
-    if (length_ - entries >= maxlen) {
+    if (node_goes(n, entries)) {
       length_ -= entries;
       deleted += entries;
       continue;
     }
     if (approx) break;
-    // Mark entries of this node deleted until the stream is short enough.
+    // Mark live entries of this node deleted while the strategy wants them gone. Deleted ones
+    // are skipped first: they may be out of ID order (see Delete).
     int64_t marked = 0;
-    for (size_t p = r.first(); !r.at_end(p) && length_ > maxlen;) {
+    for (size_t p = r.first(); !r.at_end(p);) {
       auto e = r.Entry(p);
       p = e.next;
       if (e.flags & kFlagDeleted) continue;
+      if (!entry_goes(e.id)) break;
       WriteIntElement(n.lp + e.off, e.flags | kFlagDeleted);
       ++marked;
       --length_;
     }
-    size_t deleted_off = r.deleted_off();
-    ReplaceInt(&n.lp, &n.tier, deleted_off, r.deleted() + marked);
-    ReplaceInt(&n.lp, &n.tier, kLpHeader, entries - marked);
-    deleted += marked;
+    if (marked > 0) {
+      size_t deleted_off = r.deleted_off();
+      ReplaceInt(&n.lp, &n.tier, deleted_off, r.deleted() + marked);
+      ReplaceInt(&n.lp, &n.tier, kLpHeader, entries - marked);
+      deleted += marked;
+    }
     break;
   }
   RemoveNodes(0, remove);
@@ -689,46 +694,30 @@ int64_t StreamObject::TrimMaxLen(uint64_t maxlen, bool approx, int64_t limit) {
   return deleted;
 }
 
+int64_t StreamObject::TrimMaxLen(uint64_t maxlen, bool approx, int64_t limit) {
+  return TrimHead(
+      approx, limit,
+      [&](const Node&, int64_t entries) {
+        return length_ > maxlen && length_ - static_cast<uint64_t>(entries) >= maxlen;
+      },
+      [&](StreamID) { return length_ > maxlen; });
+}
+
 int64_t StreamObject::TrimMinId(StreamID minid, bool approx, int64_t limit) {
-  int64_t deleted = 0;
-  size_t remove = 0;
-  for (; remove < nodes_.size(); ++remove) {
-    Node& n = nodes_[remove];
-    StreamNodeReader r(n.lp, n.master);
-    int64_t entries = r.count();
-    if (limit && deleted + entries > limit) break;
-    // The node's last entry, deleted or not.
-    StreamID last;
-    for (size_t p = r.first(); !r.at_end(p);) {
-      auto e = r.Entry(p);
-      last = e.id;
-      p = e.next;
-    }
-    if (last < minid) {
-      length_ -= entries;
-      deleted += entries;
-      continue;
-    }
-    if (approx) break;
-    int64_t marked = 0;
-    for (size_t p = r.first(); !r.at_end(p);) {
-      auto e = r.Entry(p);
-      p = e.next;
-      if (e.flags & kFlagDeleted) continue;  // may be out of ID order (see Delete)
-      if (e.id >= minid) break;
-      WriteIntElement(n.lp + e.off, e.flags | kFlagDeleted);
-      ++marked;
-      --length_;
-    }
-    size_t deleted_off = r.deleted_off();
-    ReplaceInt(&n.lp, &n.tier, deleted_off, r.deleted() + marked);
-    ReplaceInt(&n.lp, &n.tier, kLpHeader, entries - marked);
-    deleted += marked;
-    break;
-  }
-  RemoveNodes(0, remove);
-  if (deleted) RefreshFirstId();
-  return deleted;
+  return TrimHead(
+      approx, limit,
+      [&](const Node& n, int64_t) {
+        // A node goes whole when its last entry, deleted or not, is below the minimum.
+        StreamNodeReader r(n.lp, n.master);
+        StreamID last;
+        for (size_t p = r.first(); !r.at_end(p);) {
+          auto e = r.Entry(p);
+          last = e.id;
+          p = e.next;
+        }
+        return last < minid;
+      },
+      [&](StreamID id) { return id < minid; });
 }
 
 // --- groups ---

@@ -187,6 +187,12 @@ class StreamObject {
   size_t NodeFor(StreamID id) const;
   void FreeNode(Node* n);
   void RemoveNodes(size_t first, size_t count);
+  // The trimming both XTRIM strategies share: removes whole nodes from the head while
+  // `node_goes(node, entries)` holds (and `limit`, if > 0, allows), then, unless `approx`,
+  // marks the next node's live entries deleted while `entry_goes(id)` holds. Returns the count.
+  int64_t TrimHead(bool approx, int64_t limit,
+                   const std::function<bool(const Node&, int64_t entries)>& node_goes,
+                   const std::function<bool(StreamID)>& entry_goes);
   // Updates first_id after deletions.
   void RefreshFirstId();
 
