@@ -1,0 +1,19 @@
+// Streams in RDB form (kTypeStreamListpacks, kTypeStreamListpacks2 and 7.2's
+// kTypeStreamListpacks3): the node listpacks keyed by their master IDs, the stream's metadata,
+// then consumer groups with their pending entries lists and consumers.
+#pragma once
+
+#include <cstdint>
+
+#include "ds/compact_value.h"
+#include "persistence/rdb_io.h"
+
+namespace memkeydb::rdb {
+
+// Writes a stream value as kTypeStreamListpacks2 (the type byte is the caller's).
+// REQUIRES: v.type() == ValueType::kStream.
+void WriteStream(RdbOut& out, const CompactValue& v);
+// Reads a stream of one of the stream types into *out (empty on entry).
+bool ReadStream(RdbIn& in, uint8_t type, CompactValue* out);
+
+}  // namespace memkeydb::rdb
