@@ -13,6 +13,7 @@
 #include "memory/memory_tiers.h"
 #include "persistence/aof_rewrite.h"
 #include "server/command_table.h"
+#include "server/rdb_persistence.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -510,6 +511,12 @@ int64_t AofManager::current_rewrite_time_sec() const {
 std::string AofManager::RequestRewrite(bool* scheduled) {
   *scheduled = false;
   if (child_pid_ > 0) return "ERR Background append only file rewriting already in progress";
+  if (server_->rdb().bgsave_in_progress()) {
+    // One child at a time, as Redis: the rewrite starts from the cron once the save is done.
+    rewrite_scheduled_ = true;
+    *scheduled = true;
+    return "";
+  }
   if (!MemoryTiers::Get().fork_snapshot_safe()) {
     return "ERR Background AOF rewrite refused: the far-memory backend 'file' maps its memory "
            "MAP_SHARED, so a forked child would not see a point-in-time snapshot";
@@ -679,6 +686,7 @@ void AofManager::Cron() {
   }
   if (state_ == State::kOff) return;
   if (!buf_.empty() && (postponed_since_ms_ != 0 || last_write_errno_ != 0)) Flush(false);
+  if (server_->rdb().bgsave_in_progress()) return;
   if (child_pid_ <= 0 && rewrite_scheduled_) {
     StartRewrite();
     return;
@@ -724,6 +732,12 @@ std::string AofManager::Enable() {
     waitpid(child_pid_, &status, 0);
     unlink(Path(TempRewriteName(child_pid_)).c_str());
     child_pid_ = -1;
+  }
+  if (server_->rdb().bgsave_in_progress()) {
+    MKDB_LOG(kWarning) << "AOF was enabled but there is already another background operation. "
+                          "An AOF background was scheduled to start when possible.";
+    rewrite_scheduled_ = true;
+    return "";
   }
   if (!MemoryTiers::Get().fork_snapshot_safe() || !StartRewrite()) {
     state_ = State::kOff;

@@ -114,6 +114,7 @@ void RegisterAllCommands() {
   RegisterSortCommands();
   RegisterGeoCommands();
   RegisterAofCommands();
+  RegisterPersistenceCommands();
 }
 
 }  // namespace memkeydb
