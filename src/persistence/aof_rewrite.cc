@@ -67,8 +67,9 @@ void AppendStream(std::string* out, std::string_view key, const StreamObject& s)
               return true;
             });
   } else {
-    // An empty stream still exists: create it with an entry that MAXLEN 0 drops at once.
-    AppendCommand(out, {"XADD", key, "MAXLEN", "0", s.last_id.ToString(), "x", "y"});
+    // An empty stream still exists: create it with an entry that MAXLEN 0 drops at once
+    // (ID 0-1, the smallest XADD takes; XSETID then restores the real last ID).
+    AppendCommand(out, {"XADD", key, "MAXLEN", "0", "0-1", "x", "y"});
   }
   AppendCommand(out, {"XSETID", key, s.last_id.ToString(), "ENTRIESADDED",
                       std::to_string(s.entries_added), "MAXDELETEDID",

@@ -4,7 +4,7 @@
 //   SET key value
 //   RPUSH key e1 .. e64   SADD key m1 .. m64        collections in batches of 64 elements
 //   ZADD key s1 m1 .. s64 m64   HMSET key f1 v1 .. f64 v64
-//   XADD key id f v ..  (or XADD key MAXLEN 0 last-id x y for an empty stream)
+//   XADD key id f v ..  (or XADD key MAXLEN 0 0-1 x y for an empty stream)
 //   XSETID key last-id ENTRIESADDED n MAXDELETEDID id
 //   XGROUP CREATE key group last-id ENTRIESREAD n
 //   XCLAIM key group consumer 0 id TIME ms RETRYCOUNT n JUSTID FORCE    each pending entry

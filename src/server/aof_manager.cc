@@ -12,7 +12,10 @@
 #include "common/logging.h"
 #include "memory/memory_tiers.h"
 #include "persistence/aof_rewrite.h"
+#include "persistence/rdb_file.h"
+#include "persistence/snapshot.h"
 #include "server/command_table.h"
+#include "server/rdb_persistence.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -56,6 +59,29 @@ std::string Fixed3(double v) {
   char buf[32];
   snprintf(buf, sizeof(buf), "%.3f", v);
   return buf;
+}
+
+// Writes a base file to `fd`: an RDB (aof-use-rdb-preamble yes) or commands. Ordinary memory
+// only: the rewrite child runs it.
+// The RDB form waits for the value codecs (lists, sets, sorted sets, hashes, streams) to land
+// in persistence/rdb_value.cc: until then every base is written as commands.
+constexpr bool kRdbBaseReady = false;
+
+bool UseRdbBase(const Config& config) { return kRdbBaseReady && config.aof_use_rdb_preamble; }
+
+bool WriteBase(const Config& config, int fd, const std::vector<Database*>& dbs) {
+  if (UseRdbBase(config)) {
+    rdb::RdbWriterOptions options;
+    options.compress = config.rdbcompression;
+    options.checksum = config.rdbchecksum;
+    rdb::RdbFileWriter writer(rdb::RdbFileWriter::FdSink(fd), options);
+    rdb::RdbAux aux;
+    aux.ctime_s = NowMs() / 1000;
+    aux.aof_base = true;
+    return writer.Begin(aux) && EmitAllKeys(dbs, &writer) && writer.Finish() && fsync(fd) == 0;
+  }
+  aof::AofCommandWriter writer(fd, config.aof_rewrite_incremental_fsync);
+  return EmitAllKeys(dbs, &writer) && writer.Finish();
 }
 
 }  // namespace
@@ -150,9 +176,7 @@ bool AofManager::LoadAndOpenOnStart() {
   }
   bool had_incr = !manifest_.incrs.empty();
   if (!manifest_.base && !had_incr) {
-    // Redis names the first base by aof-use-rdb-preamble; until the RDB writer is in, the base
-    // is always written in command form, and named for what it holds.
-    const aof::FileInfo& base = manifest_.NewBase(prefix, false);
+    const aof::FileInfo& base = manifest_.NewBase(prefix, UseRdbBase(config));
     if (!CreateBaseInProcess(base.name)) return false;
     base_size_ = FileSize(Path(base.name));
     MKDB_LOG(kNotice) << "Creating AOF base file " << base.name << " on server start";
@@ -230,14 +254,43 @@ bool AofManager::LoadFile(const aof::FileInfo& file, bool last, uint64_t* size) 
   }
   char head[5] = {};
   size_t got = fread(head, 1, sizeof(head), f);
+  uint64_t start = 0;
   if (aof::StartsWithRdbMagic(std::string_view(head, got))) {
+    MKDB_LOG(kNotice) << "Reading RDB base file on AOF loading...";
+    std::vector<Database*> dbs;
+    for (int i = 0; i < server_->db_count(); ++i) dbs.push_back(&server_->db(i));
+    int rdb_fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (rdb_fd < 0) {
+      fclose(f);
+      MKDB_LOG(kWarning) << "Can't open the RDB base file " << file.name << ": "
+                         << strerror(errno);
+      return false;
+    }
+    rdb::RdbIn in(rdb_fd, file_size);
+    rdb::RdbLoadOptions options;
+    options.now_ms = NowMs();
+    options.skip_expired = false;  // keys expire after loading, as commands would
+    rdb::RdbLoadResult result;
+    bool loaded = rdb::LoadRdb(in, dbs, options, &result);
+    close(rdb_fd);
+    if (!loaded) {
+      fclose(f);
+      MKDB_LOG(kWarning) << "Error reading the RDB base file " << file.name
+                         << ", AOF loading aborted: " << result.error;
+      return false;
+    }
+    start = in.offset();
+    if (start == file_size) {
+      fclose(f);
+      return true;
+    }
+    MKDB_LOG(kNotice) << "Reading the remaining AOF tail...";
+  }
+  if (fseeko(f, static_cast<off_t>(start), SEEK_SET) != 0) {
     fclose(f);
-    MKDB_LOG(kWarning) << "The AOF file " << file.name
-                       << " starts with an RDB preamble, which this build cannot load yet "
-                          "(the RDB file loader is not part of it)";
+    MKDB_LOG(kWarning) << "Can't seek in the append only file " << file.name;
     return false;
   }
-  rewind(f);
   Client* fake = server_->CreateFakeClient();
   fake->authenticated = true;
   auto apply = [&](const std::vector<std::string>& argv) -> std::string {
@@ -264,7 +317,7 @@ bool AofManager::LoadFile(const aof::FileInfo& file, bool last, uint64_t* size) 
     fake->output().clear();
     return "";
   };
-  aof::ReplayResult r = aof::ReplayCommandFile(f, 0, file_size, apply);
+  aof::ReplayResult r = aof::ReplayCommandFile(f, start, file_size, apply);
   fclose(f);
   // A transaction the file ended inside is dropped, as Redis does.
   fake->multi_queue.clear();
@@ -329,10 +382,9 @@ bool AofManager::CreateBaseInProcess(const std::string& name) {
                        << strerror(errno);
     return false;
   }
-  aof::AofCommandWriter writer(fd, server_->config().aof_rewrite_incremental_fsync);
   std::vector<Database*> dbs;
   for (int i = 0; i < server_->db_count(); ++i) dbs.push_back(&server_->db(i));
-  bool ok = aof::WalkDatabases(dbs, &writer) && writer.Finish();
+  bool ok = WriteBase(server_->config(), fd, dbs);
   int err = errno;
   close(fd);
   if (!ok || rename(temp.c_str(), Path(name).c_str()) != 0) {
@@ -510,6 +562,12 @@ int64_t AofManager::current_rewrite_time_sec() const {
 std::string AofManager::RequestRewrite(bool* scheduled) {
   *scheduled = false;
   if (child_pid_ > 0) return "ERR Background append only file rewriting already in progress";
+  if (server_->rdb().bgsave_in_progress()) {
+    // One child at a time, as Redis: the rewrite starts from the cron once the save is done.
+    rewrite_scheduled_ = true;
+    *scheduled = true;
+    return "";
+  }
   if (!MemoryTiers::Get().fork_snapshot_safe()) {
     return "ERR Background AOF rewrite refused: the far-memory backend 'file' maps its memory "
            "MAP_SHARED, so a forked child would not see a point-in-time snapshot";
@@ -569,8 +627,7 @@ bool AofManager::StartRewrite() {
     std::string temp = Path(TempRewriteName(getpid()));
     int fd = open(temp.c_str(), O_WRONLY | O_TRUNC | O_CREAT, 0644);
     if (fd < 0) _exit(1);
-    aof::AofCommandWriter writer(fd, config.aof_rewrite_incremental_fsync);
-    bool ok = aof::WalkDatabases(dbs, &writer) && writer.Finish();
+    bool ok = WriteBase(config, fd, dbs);
     close(fd);
     _exit(ok ? 0 : 1);
   }
@@ -612,7 +669,7 @@ void AofManager::RewriteDone(int status) {
   const Config& config = server_->config();
   const std::string& prefix = config.appendfilename;
   aof::Manifest next = manifest_;
-  const std::string base = next.NewBase(prefix, false).name;
+  const std::string base = next.NewBase(prefix, UseRdbBase(config)).name;
   int new_fd = -1;
   if (state_ == State::kWaitRewrite) {
     next.RetireIncrs(0);
@@ -679,6 +736,7 @@ void AofManager::Cron() {
   }
   if (state_ == State::kOff) return;
   if (!buf_.empty() && (postponed_since_ms_ != 0 || last_write_errno_ != 0)) Flush(false);
+  if (server_->rdb().bgsave_in_progress()) return;
   if (child_pid_ <= 0 && rewrite_scheduled_) {
     StartRewrite();
     return;
@@ -724,6 +782,12 @@ std::string AofManager::Enable() {
     waitpid(child_pid_, &status, 0);
     unlink(Path(TempRewriteName(child_pid_)).c_str());
     child_pid_ = -1;
+  }
+  if (server_->rdb().bgsave_in_progress()) {
+    MKDB_LOG(kWarning) << "AOF was enabled but there is already another background operation. "
+                          "An AOF background was scheduled to start when possible.";
+    rewrite_scheduled_ = true;
+    return "";
   }
   if (!MemoryTiers::Get().fork_snapshot_safe() || !StartRewrite()) {
     state_ = State::kOff;
