@@ -24,7 +24,9 @@ void RegisterHashCommands();         // hash_family.cc: HSET HGET ... HRANDFIELD
 void RegisterListCommands();         // list_family.cc: LPUSH ... BLMPOP
 void RegisterSetCommands();          // set_family.cc: SADD SREM ... SINTERCARD SSCAN
 void RegisterSortCommands();         // sort_family.cc: SORT SORT_RO
-void RegisterGeoCommands();
-void RegisterDumpCommands();         // dump_family.cc: DUMP RESTORE          // geo_family.cc: GEOADD GEOPOS ... GEOSEARCH GEORADIUS
+void RegisterPersistenceCommands();  // persistence_family.cc: SAVE BGSAVE
+void RegisterGeoCommands();          // geo_family.cc: GEOADD GEOPOS ... GEOSEARCH GEORADIUS
+void RegisterAofCommands();          // aof_family.cc: BGREWRITEAOF
+void RegisterDumpCommands();         // dump_family.cc: DUMP RESTORE
 
 }  // namespace memkeydb
