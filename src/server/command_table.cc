@@ -113,6 +113,8 @@ void RegisterAllCommands() {
   RegisterSetCommands();
   RegisterSortCommands();
   RegisterGeoCommands();
+  RegisterPersistenceCommands();
+  RegisterAofCommands();
 }
 
 }  // namespace memkeydb

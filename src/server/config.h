@@ -55,9 +55,24 @@ struct Config {
   std::string dir = ".";
   std::string dbfilename = "dump.rdb";
   std::vector<std::pair<int64_t, int64_t>> save_params = {{3600, 1}, {300, 100}, {60, 10000}};
+  bool rdbcompression = true;
+  bool rdbchecksum = true;
+  bool stop_writes_on_bgsave_error = true;
+  bool rdb_del_sync_files = false;  // accepted; memkeydb keeps no sync-only files yet
+  // How BGSAVE takes its snapshot: fork (a child process), inline (the server walks the keyspace
+  // in time slices), or auto (fork when every tier keeps fork copy-on-write).
+  std::string snapshot_mode = "auto";
   bool appendonly = false;
   std::string appendfilename = "appendonly.aof";
   std::string appendfsync = "everysec";
+  std::string appenddirname = "appendonlydir";
+  bool aof_load_truncated = true;
+  bool aof_use_rdb_preamble = true;
+  bool aof_timestamp_enabled = false;
+  bool no_appendfsync_on_rewrite = false;
+  bool aof_rewrite_incremental_fsync = true;
+  int64_t auto_aof_rewrite_percentage = 100;
+  int64_t auto_aof_rewrite_min_size = 64LL << 20;
   std::string enable_debug_command = "no";  // yes | no | local
   int64_t slowlog_log_slower_than = 10000;
   int64_t slowlog_max_len = 128;

@@ -23,11 +23,15 @@
 #include "server/client.h"
 #include "server/command_context.h"
 #include "server/config.h"
+#include "server/propagation.h"
 #include "server/pubsub.h"
+#include "server/rdb_persistence.h"
 #include "server/tiering.h"
 #include "store/database.h"
 
 namespace memkeydb {
+
+class AofManager;
 
 struct ServerStats {
   uint64_t total_connections_received = 0;
@@ -110,6 +114,12 @@ class Server : public KeyEvents {
   void Run() { loop_.Run(); }
   // Stops the loop (SHUTDOWN, signals).
   void RequestShutdown() { loop_.Stop(); }
+  // What every shutdown does first (SHUTDOWN, SIGTERM): stops a background save and, with save
+  // points configured or `save`, writes the final snapshot unless `nosave`. False if that save
+  // failed and `force` is not set: the server must keep running.
+  bool PrepareForShutdown(bool save, bool nosave, bool force);
+  // In a forked child: closes the listening sockets (the parent keeps serving on them).
+  void CloseListeningSockets();
   // Set from a signal handler (SIGTERM, SIGINT); the cron turns it into a shutdown.
   static volatile int pending_shutdown_signal;
 
@@ -135,6 +145,18 @@ class Server : public KeyEvents {
   ServerStats& stats() { return stats_; }
   PubSub& pubsub() { return pubsub_; }
   Tiering& tiering() { return tiering_; }
+  RdbPersistence& rdb() { return *rdb_; }
+
+  // --- persistence ---
+  // Consumers of the stream of writes (server/propagation.h): each command that changed the
+  // dataset is fed to every sink, except while loading.
+  void AddWriteSink(WriteSink* sink);
+  void RemoveWriteSink(WriteSink* sink);
+  // Set while the dataset is being loaded (AOF replay): nothing is propagated and keys do not
+  // expire.
+  bool loading() const { return loading_; }
+  void set_loading(bool v) { loading_ = v; }
+  AofManager& aof() { return *aof_; }
 
   // --- maxmemory (eviction.cc) ---
   // Evicts keys by maxmemory-policy until used_memory is at most maxmemory. Returns false if
@@ -165,6 +187,9 @@ class Server : public KeyEvents {
   uint32_t AccessClockOf(const Entry* e) const;
   // Runs eviction and decides whether `cmd` may run; replies OOM and returns false if not.
   bool MemoryAllowsCommand(Client* c, Command* cmd);
+  // The command writes, or is PING, or is an EXEC of a transaction holding a write: what the
+  // MISCONF rule refuses.
+  bool CommandMayWrite(Client* c, Command* cmd) const;
   EventLoop& loop() { return loop_; }
   // The configured hz, clamped to 1..500 as Redis does: cron runs per second.
   int64_t effective_hz() const { return std::clamp<int64_t>(config_.hz, 1, 500); }
@@ -247,9 +272,13 @@ class Server : public KeyEvents {
   class Listener;
   Config config_;
   EventLoop loop_;
+  std::vector<WriteSink*> write_sinks_;
+  bool loading_ = false;
+  std::unique_ptr<AofManager> aof_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<Database>> dbs_;
   Tiering tiering_{&MemoryTiers::Get()};
+  std::unique_ptr<RdbPersistence> rdb_;
   Blocking blocking_{this};
   std::vector<uint32_t> shared_integer_clock_;  // LRU clocks of the shared integers
   EvictionPolicy eviction_policy_ = EvictionPolicy::kNoEviction;
