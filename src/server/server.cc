@@ -153,6 +153,7 @@ Server::Server(Config config) : config_(std::move(config)) {
   }
   ApplyEvictionPolicy();
   ApplyCollectionLimits(config_);
+  exec_command_ = CommandTable::Get().Find("exec");
 }
 
 Server::~Server() {
@@ -515,7 +516,11 @@ bool Server::Call(Client* c, Command* cmd, const ArgList& args, bool reprocessin
   UpdateAccessClock(now);
   CommandContext ctx(this, c, &args, cmd, now);
   ctx.set_reprocessing(reprocessing);
+  int64_t dirty_before = dirty;
+  ++call_depth_;
   cmd->spec->handler(ctx);
+  --call_depth_;
+  if (propagating()) PropagateCall(ctx, args, dirty != dirty_before);
   int64_t duration = MonotonicUs() - start;
   ++cmd->stats.calls;
   cmd->stats.usec += static_cast<uint64_t>(duration);
@@ -589,6 +594,7 @@ void Server::RecordLatency(const char* event, int64_t ms) {
 
 void Server::KeyExpired(int db, std::string_view key) {
   ++stats_.expired_keys;
+  PropagateDeletion(db, key, config_.lazyfree_lazy_expire);
   TouchWatchedKey(db, key);
   NotifyKeyspaceEvent('x', "expired", key, db);
 }
