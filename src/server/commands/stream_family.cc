@@ -307,8 +307,9 @@ void RewriteAddTrimForPropagation(CommandContext& ctx, const AddTrimArgs& a, con
       if (a.strategy == TrimStrategy::kMaxLen) {
         argv.push_back(std::to_string(s->length()));
       } else {
+        // An emptied stream: the largest ID, which trims everything on replay (as Redis 7.0).
         StreamID first;
-        if (!s->FirstId(&first)) first = StreamID{};
+        if (!s->FirstId(&first)) first = StreamID::Max();
         argv.push_back(first.ToString());
       }
     } else {
