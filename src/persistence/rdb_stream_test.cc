@@ -219,7 +219,15 @@ TEST(RdbStream, Type21ConsumersCarryActiveTime) {
   v3.insert(at + 8, std::string("\x10\x27\0\0\0\0\0\0", 8));  // active time 10000
   CompactValue back;
   std::string error;
-  ASSERT_TRUE(ReadDumpPayload(Seal(v3, 11), &back, &error)) << error;
+  // Type 21 comes in version-11 files (7.2); RESTORE, as in 7.0, takes versions up to 10, so
+  // the value is read as a file loader reads it.
+  {
+    RdbIn in(v3);
+    uint8_t type = 0;
+    ASSERT_TRUE(in.Byte(&type));
+    ASSERT_TRUE(ReadValue(in, type, &back)) << in.error();
+    EXPECT_EQ(in.remaining(), 0u);
+  }
   EXPECT_EQ(Flatten(&back), Flatten(&v));
   // The same bytes as type 19 leave eight bytes over: refused.
   v3[0] = static_cast<char>(kTypeStreamListpacks2);

@@ -205,6 +205,26 @@ void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t de
   server_->blocking().Block(client_, std::move(state));
 }
 
+bool CommandContext::propagating() const { return server_->propagating(); }
+
+void CommandContext::RewriteForPropagation(std::vector<std::string> argv) {
+  rewrite_ = std::move(argv);
+  has_rewrite_ = true;
+}
+
+void CommandContext::RewriteArgForPropagation(size_t i, std::string value) {
+  if (!has_rewrite_) {
+    rewrite_.assign(args_->begin(), args_->end());
+    has_rewrite_ = true;
+  }
+  if (i >= rewrite_.size()) rewrite_.resize(i + 1);
+  rewrite_[i] = std::move(value);
+}
+
+void CommandContext::AlsoPropagate(int db, std::vector<std::string> argv) {
+  if (server_->propagating()) server_->Propagate(db, std::move(argv));
+}
+
 void CommandContext::Notify(char type_class, std::string_view event, std::string_view key,
                             int db) {
   server_->NotifyKeyspaceEvent(type_class, event, key, db < 0 ? client_->db_index : db);

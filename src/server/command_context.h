@@ -118,6 +118,34 @@ class CommandContext {
   void set_reprocessing(bool v) { reprocessing_ = v; }
   bool blocked() const { return blocked_; }
 
+  // --- the stream of writes (server/propagation.h) ---
+  // A command that moved the dirty counter is fed to the sinks as its own arguments, after
+  // whatever it queued with AlsoPropagate. Handlers whose effect depends on time, chance or
+  // the server's state say what to feed instead. Check propagating() before building
+  // arguments: with no sink these calls are skipped, and must cost nothing.
+  bool propagating() const;
+  // Feeds `argv` instead of the command's arguments (EXPIRE → PEXPIREAT, BLPOP → LPOP).
+  void RewriteForPropagation(std::vector<std::string> argv);
+  // Replaces argument i of what is fed (XADD's "*" by the ID chosen); other arguments stay.
+  void RewriteArgForPropagation(size_t i, std::string value);
+  // Feeds another command first, in database `db` (SPOP's SREMs, XREADGROUP's XCLAIMs). Its
+  // own arguments are still fed after, if the command dirtied; PreventPropagation stops that.
+  void AlsoPropagate(int db, std::vector<std::string> argv);
+  // The command's own arguments are not fed (what AlsoPropagate queued still is).
+  void PreventPropagation() { prevent_propagation_ = true; }
+  // Feeds the command to replicas even though it changed no data (PUBLISH); not to the AOF.
+  void PropagateToReplicas() { force_replicas_ = true; }
+  // Feeds the command even though it changed nothing (FLUSHALL of an empty server, which a
+  // replica must still apply in case it holds keys the primary does not).
+  void ForcePropagation() { force_all_ = true; }
+  bool propagation_forced() const { return force_all_; }
+  bool propagation_prevented() const { return prevent_propagation_; }
+  bool replicas_forced() const { return force_replicas_; }
+  // The rewritten arguments, or nullptr to feed the command's own.
+  const std::vector<std::string>* propagation_rewrite() const {
+    return has_rewrite_ ? &rewrite_ : nullptr;
+  }
+
  private:
   Server* server_;
   Client* client_;
@@ -127,6 +155,11 @@ class CommandContext {
   bool failed_ = false;
   bool reprocessing_ = false;
   bool blocked_ = false;
+  bool prevent_propagation_ = false;
+  bool force_replicas_ = false;
+  bool force_all_ = false;
+  bool has_rewrite_ = false;
+  std::vector<std::string> rewrite_;
 };
 
 }  // namespace memkeydb

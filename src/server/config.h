@@ -84,6 +84,11 @@ struct Config {
   int64_t active_expire_effort = 1;
   bool lazyfree_lazy_user_del = false;
   bool lazyfree_lazy_user_flush = false;
+  // Keys removed by expiry / eviction are propagated as UNLINK rather than DEL.
+  bool lazyfree_lazy_expire = false;
+  bool lazyfree_lazy_eviction = false;
+  // Server-side deletions (RESTORE of an expired value over a key) are propagated as UNLINK.
+  bool lazyfree_lazy_server_del = false;
   int64_t lfu_log_factor = 10;
   int64_t lfu_decay_time = 1;
   // The collections' encoding thresholds (Redis's names; ApplyCollectionLimits copies them into

@@ -175,6 +175,8 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(NumOption("active-expire-effort", {}, 0, {1, 10}, &Config::active_expire_effort));
   d.push_back(BoolOption("lazyfree-lazy-user-del", {}, 0, &Config::lazyfree_lazy_user_del));
   d.push_back(BoolOption("lazyfree-lazy-user-flush", {}, 0, &Config::lazyfree_lazy_user_flush));
+  d.push_back(BoolOption("lazyfree-lazy-expire", {}, 0, &Config::lazyfree_lazy_expire));
+  d.push_back(BoolOption("lazyfree-lazy-eviction", {}, 0, &Config::lazyfree_lazy_eviction));
   d.push_back(NumOption("lfu-log-factor", {}, 0, {0, kIntMax}, &Config::lfu_log_factor));
   d.push_back(NumOption("lfu-decay-time", {}, 0, {0, kIntMax}, &Config::lfu_decay_time));
   // Collection encodings (bounds as in Redis 7.0; the set-max-listpack pair as in 7.2).
@@ -254,9 +256,7 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_bool("always-show-logo", {}, kImmutable, false);
   ign_bool("activerehashing", {}, 0, true);
   ign_bool("set-proc-title", {}, kImmutable, true);
-  ign_bool("lazyfree-lazy-eviction", {}, 0, false);
-  ign_bool("lazyfree-lazy-expire", {}, 0, false);
-  ign_bool("lazyfree-lazy-server-del", {}, 0, false);
+  d.push_back(BoolOption("lazyfree-lazy-server-del", {}, 0, &Config::lazyfree_lazy_server_del));
   ign_bool("repl-disable-tcp-nodelay", {}, 0, false);
   ign_bool("repl-diskless-sync", {}, 0, true);
   d.push_back(BoolOption("aof-rewrite-incremental-fsync", {}, 0, &Config::aof_rewrite_incremental_fsync));

@@ -175,6 +175,7 @@ bool Server::PerformEvictions() {
     if (victim_db == nullptr) return false;  // nothing left that the policy may evict
     NotifyKeyspaceEvent('e', "evicted", victim, victim_db->index());
     TouchWatchedKey(victim_db->index(), victim);
+    PropagateDeletion(victim_db->index(), victim, config_.lazyfree_lazy_eviction);
     victim_db->Delete(victim);
     ++stats_.evicted_keys;
     if (MonotonicUs() - start > kMaxEvictionUs) break;

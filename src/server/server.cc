@@ -156,6 +156,7 @@ Server::Server(Config config) : config_(std::move(config)) {
   ApplyCollectionLimits(config_);
   rdb_ = std::make_unique<RdbPersistence>(this);
   aof_ = std::make_unique<AofManager>(this);
+  exec_command_ = CommandTable::Get().Find("exec");
 }
 
 Server::~Server() {
@@ -215,17 +216,6 @@ bool Server::Start() {
   loop_.AddTimer(0, [this] { return tiering_.Tick(dbs_, config_.memory_ratio_check_period); });
   blocking_.Start();
   return aof_->LoadAndOpenOnStart();
-}
-
-void Server::AddWriteSink(WriteSink* sink) {
-  if (std::find(write_sinks_.begin(), write_sinks_.end(), sink) == write_sinks_.end()) {
-    write_sinks_.push_back(sink);
-  }
-}
-
-void Server::RemoveWriteSink(WriteSink* sink) {
-  write_sinks_.erase(std::remove(write_sinks_.begin(), write_sinks_.end(), sink),
-                     write_sinks_.end());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -574,13 +564,10 @@ bool Server::Call(Client* c, Command* cmd, const ArgList& args, bool reprocessin
   CommandContext ctx(this, c, &args, cmd, now);
   ctx.set_reprocessing(reprocessing);
   int64_t dirty_before = dirty;
+  ++call_depth_;
   cmd->spec->handler(ctx);
-  // Minimal propagation until the propagation work lands: a write command that changed the
-  // dataset is fed as it was called (blocking commands served later are not).
-  if (dirty != dirty_before && !loading_ && !write_sinks_.empty() && cmd->is(kCmdWrite) &&
-      !cmd->is(kCmdBlocking)) {
-    for (WriteSink* sink : write_sinks_) sink->Feed(c->db_index, args);
-  }
+  --call_depth_;
+  if (propagating()) PropagateCall(ctx, args, dirty != dirty_before);
   int64_t duration = MonotonicUs() - start;
   ++cmd->stats.calls;
   cmd->stats.usec += static_cast<uint64_t>(duration);
@@ -654,6 +641,7 @@ void Server::RecordLatency(const char* event, int64_t ms) {
 
 void Server::KeyExpired(int db, std::string_view key) {
   ++stats_.expired_keys;
+  PropagateDeletion(db, key, config_.lazyfree_lazy_expire);
   TouchWatchedKey(db, key);
   NotifyKeyspaceEvent('x', "expired", key, db);
 }

@@ -138,6 +138,23 @@ class Server : public KeyEvents {
   // Frees `c` in before-sleep (after its pending replies are written, if it asked for that).
   void ScheduleClose(Client* c) { closing_.push_back(c); }
 
+  // --- the stream of writes (server/propagation.h) ---
+  // Sinks receive every change from now on; not owned. REQUIRES: a sink is removed before it
+  // is destroyed, and not from inside its own Feed.
+  void AddWriteSink(WriteSink* sink);
+  void RemoveWriteSink(WriteSink* sink);
+  // While loading (the AOF replaying its commands through a fake client) nothing is fed.
+  void set_loading(bool loading) { loading_ = loading; }
+  bool loading() const { return loading_; }
+  // Someone listens: handlers check this before building a rewrite, so that without sinks
+  // propagation costs one test per command.
+  bool propagating() const { return !sinks_.empty() && !loading_; }
+  // Queues a command for the sinks as part of the current execution unit (the command running,
+  // or the whole EXEC); outside any command it is fed at once. `replicas_only`: FeedReplicasOnly.
+  void Propagate(int db, std::vector<std::string> argv, bool replicas_only = false);
+  // A key removed by expiry or eviction: DEL, or UNLINK when `lazy` (the lazyfree option).
+  void PropagateDeletion(int db, std::string_view key, bool lazy);
+
   // --- state ---
   Config& config() { return config_; }
   Database& db(int i) { return *dbs_[i]; }
@@ -147,15 +164,6 @@ class Server : public KeyEvents {
   Tiering& tiering() { return tiering_; }
   RdbPersistence& rdb() { return *rdb_; }
 
-  // --- persistence ---
-  // Consumers of the stream of writes (server/propagation.h): each command that changed the
-  // dataset is fed to every sink, except while loading.
-  void AddWriteSink(WriteSink* sink);
-  void RemoveWriteSink(WriteSink* sink);
-  // Set while the dataset is being loaded (AOF replay): nothing is propagated and keys do not
-  // expire.
-  bool loading() const { return loading_; }
-  void set_loading(bool v) { loading_ = v; }
   AofManager& aof() { return *aof_; }
 
   // --- maxmemory (eviction.cc) ---
@@ -268,12 +276,27 @@ class Server : public KeyEvents {
   // enable-debug-command: yes, or local and the client is on this machine.
   bool ProtectedCommandAllowed(const Client* c) const;
   void FeedMonitors(Client* c, const ArgList& args);
+  // After a command ran at the outermost level: feeds what it and the commands it ran queued.
+  void PropagateCall(CommandContext& ctx, const ArgList& args, bool dirtied);
+  // Feeds the queued commands, wrapped in MULTI ... EXEC when there are several.
+  void FlushPendingWrites();
+  void FeedSinks(int db, const ArgList& argv, bool replicas_only);
 
   class Listener;
+  struct PendingWrite {
+    int db;
+    std::vector<std::string> argv;
+    bool replicas_only;
+  };
+  std::vector<WriteSink*> sinks_;
+  bool loading_ = false;
+  // Commands of the current execution unit waiting to be fed (see Propagate).
+  std::vector<PendingWrite> pending_writes_;
+  // Nesting of Call: 1 while a command runs, 2 inside EXEC's queued commands.
+  int call_depth_ = 0;
+  Command* exec_command_ = nullptr;
   Config config_;
   EventLoop loop_;
-  std::vector<WriteSink*> write_sinks_;
-  bool loading_ = false;
   std::unique_ptr<AofManager> aof_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<Database>> dbs_;

@@ -114,6 +114,11 @@ void RestoreCommand(CommandContext& ctx) {
     if (deleted) {
       ctx.KeyModified(key);
       ctx.Notify('g', "del", key);
+      // What replaying it must do is delete the key, not restore a value already expired.
+      if (ctx.propagating()) {
+        bool lazy = ctx.server().config().lazyfree_lazy_server_del;
+        ctx.RewriteForPropagation({lazy ? "UNLINK" : "DEL", std::string(key)});
+      }
     }
     ctx.reply().Ok();
     return;
@@ -125,6 +130,14 @@ void RestoreCommand(CommandContext& ctx) {
   if (RestoredClock(ctx, idle_seconds, freq, &clock)) e->set_clock(clock);
   ctx.KeyModified(key);
   ctx.Notify('g', "restore", key);
+  // A relative TTL is fed as the absolute time it gave, so a replay later expires it at the
+  // same moment (as Redis: the TTL argument replaced, ABSTTL appended).
+  if (expire_at != 0 && !absttl && ctx.propagating()) {
+    std::vector<std::string> argv(ctx.args().begin(), ctx.args().end());
+    argv[2] = std::to_string(expire_at);
+    argv.push_back("ABSTTL");
+    ctx.RewriteForPropagation(std::move(argv));
+  }
   ctx.reply().Ok();
 }
 

@@ -302,6 +302,10 @@ void HIncrByFloatCommand(CommandContext& ctx) {
   ctx.reply().Bulk(text);
   ctx.KeyModified(key);
   ctx.Notify('h', "hincrbyfloat", key);
+  // The result, not the increment (float arithmetic or formatting elsewhere may differ).
+  if (ctx.propagating()) {
+    ctx.RewriteForPropagation({"HSET", std::string(key), std::string(ctx.arg(2)), text});
+  }
 }
 
 // HRANDFIELD's reply for one picked pair, in the shape the protocol and WITHVALUES ask for.

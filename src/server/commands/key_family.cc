@@ -378,6 +378,8 @@ void FlushdbCommand(CommandContext& ctx) {
   if (!ParseFlushMode(ctx, &async)) return;
   ctx.server().Flush(ctx.db_index(), async);
   ctx.reply().Ok();
+  // Fed even when there was nothing to flush (Redis 7.0): the consumer may hold keys.
+  ctx.ForcePropagation();
 }
 
 // FLUSHALL [ASYNC | SYNC]
@@ -387,6 +389,8 @@ void FlushallCommand(CommandContext& ctx) {
   ctx.server().Flush(-1, async);
   ctx.server().rdb().AfterFlushAll();
   ctx.reply().Ok();
+  // Fed even when there was nothing to flush (Redis 7.0): the consumer may hold keys.
+  ctx.ForcePropagation();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -548,12 +552,22 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
     ctx.KeyModified(key);
     ctx.Notify('g', "del", key);
     ctx.reply().Integer(1);
+    if (ctx.propagating()) {
+      bool lazy = ctx.server().config().lazyfree_lazy_expire;
+      ctx.RewriteForPropagation({lazy ? "UNLINK" : "DEL", std::string(key)});
+    }
     return;
   }
   ctx.db().SetExpire(&e, when);
   ctx.KeyModified(key);
   ctx.Notify('g', "expire", key);
   ctx.reply().Integer(1);
+  // Fed as an absolute time in ms, so that a replay later sets the same deadline; the NX/XX/GT/LT
+  // options go along as typed.
+  if (ctx.propagating()) {
+    if (ctx.command().full_name != "pexpireat") ctx.RewriteArgForPropagation(0, "PEXPIREAT");
+    if (base_ms != 0 || seconds) ctx.RewriteArgForPropagation(2, std::to_string(when));
+  }
 }
 
 // EXPIRE key seconds [NX | XX | GT | LT]

@@ -10,6 +10,7 @@
 // keys is written; a key that holds another type by then is skipped, since Redis 7.0 keeps such
 // a client waiting rather than failing it.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -499,10 +500,18 @@ Served PopFirstNonEmpty(CommandContext& ctx, const std::vector<std::string_view>
     if (list->empty()) continue;
     ctx.reply().ArrayHeader(2);
     ctx.reply().Bulk(key);
+    auto size = static_cast<int64_t>(list->size());
     if (count < 0) {
       PopOne(ctx, key, list, end);
     } else {
       PopRange(ctx, key, list, end, count);
+    }
+    // Fed as the plain pop of the key that served (LMPOP too, with the count popped), so a
+    // replay does not depend on which keys held data or on blocking.
+    if (ctx.propagating()) {
+      std::vector<std::string> pop = {end == End::kHead ? "LPOP" : "RPOP", std::string(key)};
+      if (count >= 0) pop.push_back(std::to_string(std::min(count, size)));
+      ctx.RewriteForPropagation(std::move(pop));
     }
     return Served::kYes;
   }
@@ -579,6 +588,15 @@ void BlockingMoveGeneric(CommandContext& ctx, End from, End to, int64_t deadline
   if (!waiting) {
     if (!CheckList(ctx, s)) return;
     MoveElement(ctx, s, from, to);
+    if (ctx.propagating()) {
+      // Served: fed as the non-blocking move.
+      if (ctx.argc() == 6) {
+        ctx.RewriteForPropagation({"LMOVE", std::string(src), std::string(ctx.arg(2)),
+                                   std::string(ctx.arg(3)), std::string(ctx.arg(4))});
+      } else {
+        ctx.RewriteForPropagation({"RPOPLPUSH", std::string(src), std::string(ctx.arg(2))});
+      }
+    }
     return;
   }
   if (!ctx.CanBlock()) {

@@ -98,6 +98,8 @@ void PublishGeneric(CommandContext& ctx, bool shard) {
   int64_t n = ctx.server().pubsub().Publish(&ctx.server(), ctx.arg(1), ctx.arg(2), shard);
   ++ctx.server().stats().pubsub_messages;
   ctx.reply().Integer(n);
+  // Not data, so not for the AOF; replicas' subscribers must see it (Redis 7.0 outside a cluster).
+  ctx.PropagateToReplicas();
 }
 void PublishCommand(CommandContext& ctx) { PublishGeneric(ctx, false); }
 void SPublishCommand(CommandContext& ctx) { PublishGeneric(ctx, true); }

@@ -210,6 +210,8 @@ void SPopCommand(CommandContext& ctx) {
     ctx.reply().Bulk(member);
     DeleteIfEmpty(ctx, key, s);
     ctx.KeyModified(key);
+    // Chance picked the member: feed which one (SREM even when the set is now gone).
+    if (ctx.propagating()) ctx.RewriteForPropagation({"SREM", std::string(key), member});
     return;
   }
 
@@ -238,16 +240,28 @@ void SPopCommand(CommandContext& ctx) {
     ctx.db().Delete(key);
     ctx.Notify('g', "del", key);
     ctx.KeyModified(key);
+    // Redis 7.0 feeds DEL here whatever lazyfree-lazy-server-del says.
+    if (ctx.propagating()) ctx.RewriteForPropagation({"DEL", std::string(key)});
     return;
   }
   size_t n = static_cast<size_t>(count);
   ctx.Notify('s', "spop", key);
   ctx.KeyModified(key, count);
+  // Chance picked the members: each is fed as its own SREM (as Redis 7.0 does), and SPOP not.
+  bool propagate = ctx.propagating();
+  if (propagate) ctx.PreventPropagation();
+  auto propagate_member = [&](std::string_view m) {
+    if (propagate) ctx.AlsoPropagate(ctx.db_index(), {"SREM", std::string(key), std::string(m)});
+  };
   if (s->encoding() == SetObject::Encoding::kHashtable && n * 5 > size) {
     // Most members go: move the few survivors to a fresh set, reply the rest, and swap sets.
     SetObject* keep = SetObject::CreateEmpty(s->encoding());
     s->MoveRandomTo(size - n, keep);
-    ReplyMembers(w, s);
+    w.SetHeader(s->size());
+    s->ForEach([&](std::string_view m) {
+      w.Bulk(m);
+      propagate_member(m);
+    });
     e->value.SetObject(ValueType::kSet, keep);  // frees the popped members
     return;
   }
@@ -256,6 +270,7 @@ void SPopCommand(CommandContext& ctx) {
   for (size_t i = 0; i < n; ++i) {
     s->PopRandom(&member);
     w.Bulk(member);
+    propagate_member(member);
   }
 }
 

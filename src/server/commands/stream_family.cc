@@ -200,6 +200,8 @@ struct AddTrimArgs {
   bool id_given = false;
   bool seq_given = true;
   StreamID id;
+  // Where the options are, for the rewrite that feeds an approximate trim as an exact one.
+  size_t approx_at = 0, threshold_at = 0, limit_at = 0;
 };
 
 // Parses XADD's (xadd) or XTRIM's options from argument 2; returns the index of XADD's ID, or
@@ -224,6 +226,7 @@ int ParseAddTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* a) {
       std::string_view next = ctx.arg(i + 1);
       if (more >= 2 && next == "~") {
         a->approx = true;
+        a->approx_at = i + 1;
         ++i;
       } else if (more >= 2 && next == "=") {
         ++i;
@@ -238,6 +241,7 @@ int ParseAddTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* a) {
         return -1;
       }
       ++i;
+      a->threshold_at = i;
       a->strategy = maxlen ? TrimStrategy::kMaxLen : TrimStrategy::kMinId;
     } else if (EqualsIgnoreCase(opt, "limit") && more) {
       if (!ctx.ParseInt(i + 1, &a->limit)) return -1;
@@ -246,6 +250,7 @@ int ParseAddTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* a) {
         return -1;
       }
       limit_given = true;
+      a->limit_at = i;
       ++i;
     } else if (xadd && EqualsIgnoreCase(opt, "nomkstream")) {
       a->nomkstream = true;
@@ -278,6 +283,40 @@ int ParseAddTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* a) {
     a->limit = 0;
   }
   return static_cast<int>(i);
+}
+
+// What XADD and XTRIM feed to the stream of writes: the ID chosen for "*" or "ms-*" (idpos,
+// XADD only; 0 for none), and an approximate trim as the exact trim to where it stopped (the
+// stream's length, or its first ID), so that a replay, whose nodes may differ, keeps the same
+// entries. Redis 7.0 keeps LIMIT in that rewrite, which makes the fed command an error ("LIMIT
+// cannot be used without the special ~ option"); it is dropped here, as an exact trim to the
+// length reached needs no limit.
+void RewriteAddTrimForPropagation(CommandContext& ctx, const AddTrimArgs& a, const StreamObject* s,
+                                  size_t idpos, StreamID id) {
+  if (!ctx.propagating()) return;
+  bool new_id = idpos != 0 && !(a.id_given && a.seq_given);
+  if (!new_id && !a.approx) return;
+  std::vector<std::string> argv;
+  for (size_t i = 0; i < ctx.argc(); ++i) {
+    if (a.approx && a.limit_at != 0 && (i == a.limit_at || i == a.limit_at + 1)) continue;
+    if (new_id && i == idpos) {
+      argv.push_back(id.ToString());
+    } else if (a.approx && i == a.approx_at) {
+      argv.emplace_back("=");
+    } else if (a.approx && i == a.threshold_at) {
+      if (a.strategy == TrimStrategy::kMaxLen) {
+        argv.push_back(std::to_string(s->length()));
+      } else {
+        // An emptied stream: the largest ID, which trims everything on replay (as Redis 7.0).
+        StreamID first;
+        if (!s->FirstId(&first)) first = StreamID::Max();
+        argv.push_back(first.ToString());
+      }
+    } else {
+      argv.emplace_back(ctx.arg(i));
+    }
+  }
+  ctx.RewriteForPropagation(std::move(argv));
 }
 
 int64_t Trim(StreamObject* s, const AddTrimArgs& a) {
@@ -358,6 +397,7 @@ void XAddCommand(CommandContext& ctx) {
   ctx.KeyModified(key);
   ctx.Notify('t', "xadd", key);
   if (a.strategy != TrimStrategy::kNone && Trim(s, a) > 0) ctx.Notify('t', "xtrim", key);
+  RewriteAddTrimForPropagation(ctx, a, s, static_cast<size_t>(idpos), id);
 }
 
 // XTRIM key <MAXLEN | MINID> [= | ~] threshold [LIMIT count]
@@ -375,6 +415,7 @@ void XTrimCommand(CommandContext& ctx) {
   if (deleted) {
     ctx.Notify('t', "xtrim", key);
     ctx.KeyModified(key, deleted);
+    RewriteAddTrimForPropagation(ctx, a, GetStream(e), 0, StreamID{});
   }
   ctx.reply().Integer(deleted);
 }
@@ -449,6 +490,34 @@ std::string CStr(std::string_view s) { return std::string(s.substr(0, s.find('\0
 std::string NoGroupError(std::string_view key, std::string_view group) {
   return "NOGROUP No such key '" + CStr(key) + "' or consumer group '" +
          CStr(group) + "'";
+}
+
+// --- what group commands feed (Redis 7.0's forms) ---
+
+std::string ConsumerName(const StreamConsumer* c) {
+  return std::string(c->name->data(), c->name->size());
+}
+
+// A pending entry's state after a read or claim, as XCLAIM ... FORCE JUSTID LASTID: it recreates
+// the entry with its owner, delivery time and count whatever the replica's PEL held (and drops
+// it there if the entry is gone from the stream).
+void PropagatePending(CommandContext& ctx, std::string_view key, std::string_view group,
+                      const StreamGroup& g, StreamID id, const StreamPending& pe) {
+  if (!ctx.propagating()) return;
+  ctx.AlsoPropagate(ctx.db_index(),
+                    {"XCLAIM", std::string(key), std::string(group), ConsumerName(pe.consumer),
+                     "0", id.ToString(), "TIME", std::to_string(pe.delivery_time), "RETRYCOUNT",
+                     std::to_string(pe.delivery_count), "FORCE", "JUSTID", "LASTID",
+                     g.last_id.ToString()});
+}
+
+// The group's last delivered ID and read counter, as XGROUP SETID ... ENTRIESREAD.
+void PropagateGroupPosition(CommandContext& ctx, std::string_view key, std::string_view group,
+                            const StreamGroup& g) {
+  if (!ctx.propagating()) return;
+  ctx.AlsoPropagate(ctx.db_index(), {"XGROUP", "SETID", std::string(key), std::string(group),
+                                     g.last_id.ToString(), "ENTRIESREAD",
+                                     std::to_string(g.entries_read)});
 }
 
 // Redis's "consumer created" path: creates, counts it dirty and notifies.
@@ -595,8 +664,11 @@ void XGroupHelpCommand(CommandContext& ctx) {
 void XGroupCommand(CommandContext& ctx) { UnknownSubcommand(ctx); }
 
 // Serves a group read of new entries (">") after `after`, adding them to the PELs.
-size_t ServeGroupNew(CommandContext& ctx, StreamObject* s, StreamGroup* g, StreamConsumer* c,
-                     StreamID after, size_t count, bool noack) {
+// Each entry is fed as the XCLAIM that recreates its pending state; with NOACK, the group's new
+// position is fed once at the end instead.
+size_t ServeGroupNew(CommandContext& ctx, std::string_view key, std::string_view group_name,
+                     StreamObject* s, StreamGroup* g, StreamConsumer* c, StreamID after,
+                     size_t count, bool noack) {
   ReplyWriter& w = ctx.reply();
   StreamID start;
   if (!after.Incr(&start)) {
@@ -604,6 +676,7 @@ size_t ServeGroupNew(CommandContext& ctx, StreamObject* s, StreamGroup* g, Strea
     return 0;
   }
   size_t token = w.BeginDeferredArray();
+  bool advanced = false;
   size_t n = s->Range(start, StreamID::Max(), false,
                       [&](StreamID id, const std::vector<std::string>& fv) {
     if (id > g->last_id) {
@@ -613,6 +686,7 @@ size_t ServeGroupNew(CommandContext& ctx, StreamObject* s, StreamGroup* g, Strea
         g->entries_read = s->EstimateEntriesRead(id);
       }
       g->last_id = id;
+      advanced = true;
     }
     ReplyEntry(w, id, fv);
     if (!noack) {
@@ -624,10 +698,12 @@ size_t ServeGroupNew(CommandContext& ctx, StreamObject* s, StreamGroup* g, Strea
         it->second.delivery_count = 1;
       }
       c->pel.insert(id);
+      PropagatePending(ctx, key, group_name, *g, id, it->second);
     }
     return count == 0 || --count > 0;
   });
   w.EndDeferredArray(token, n);
+  if (noack && advanced) PropagateGroupPosition(ctx, key, group_name, *g);
   return n;
 }
 
@@ -785,6 +861,8 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
     if (!ParseStrictId(ctx, idarg, &ids[k])) return;
   }
 
+  // A group read is fed as what it did to the group (see ServeGroupNew), never as itself.
+  if (has_group && ctx.propagating()) ctx.PreventPropagation();
   ReplyWriter& w = ctx.reply();
   size_t token = w.BeginDeferredArray();
   size_t served = 0;
@@ -815,9 +893,16 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
     }
     if (!serve) continue;
     if (has_group) {
-      // Redis creates the consumer only when it has something to serve it.
+      // Redis creates the consumer only when it has something to serve it. The XCLAIMs fed for
+      // what it reads create it on a replica too; with NOACK there are none, so its creation
+      // is fed (as in Redis 7.0; a history read creating one feeds nothing).
+      bool is_new = s->FindConsumer(groups[k], consumer_name) == nullptr;
       consumer = LookupOrCreateConsumer(ctx, s, groups[k], consumer_name, key, true);
       consumer->seen_time = ctx.now_ms();
+      if (is_new && noack && ctx.propagating()) {
+        ctx.AlsoPropagate(ctx.db_index(), {"XGROUP", "CREATECONSUMER", std::string(key),
+                                           std::string(group_name), std::string(consumer_name)});
+      }
     }
     if (served++ == 0) token = w.BeginDeferredArray();
     if (w.resp() == 2) w.ArrayHeader(2);
@@ -825,7 +910,7 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
     if (history) {
       ServeGroupHistory(ctx, s, groups[k], consumer, gt, count);
     } else if (has_group) {
-      ServeGroupNew(ctx, s, groups[k], consumer, gt, count, noack);
+      ServeGroupNew(ctx, key, group_name, s, groups[k], consumer, gt, count, noack);
     } else {
       StreamID start;
       gt.Incr(&start);
@@ -1044,9 +1129,14 @@ void XClaimCommand(CommandContext& ctx) {
     }
   }
   bool dirty = false;
+  // Fed as one XCLAIM per entry changed (see PropagatePending), plus the group's position if
+  // LASTID moved it and no XCLAIM carries it.
+  bool propagate_position = false;
+  if (ctx.propagating()) ctx.PreventPropagation();
   if (last_id > g->last_id) {
     g->last_id = last_id;
     dirty = true;
+    propagate_position = true;
   }
   if (delivery == -1 || delivery < 0 || delivery > now) delivery = now;
   StreamConsumer* consumer = nullptr;
@@ -1059,6 +1149,8 @@ void XClaimCommand(CommandContext& ctx) {
     bool exists = s->Get(id, &fv);
     if (!exists) {
       if (it != g->pel.end()) {
+        PropagatePending(ctx, key, ctx.arg(2), *g, id, it->second);
+        propagate_position = false;
         it->second.consumer->pel.erase(id);
         g->pel.erase(it);
         dirty = true;
@@ -1090,10 +1182,13 @@ void XClaimCommand(CommandContext& ctx) {
     } else {
       ReplyEntry(w, id, fv);
     }
+    PropagatePending(ctx, key, ctx.arg(2), *g, id, pe);
+    propagate_position = false;
     ++n;
     dirty = true;
   }
   w.EndDeferredArray(token, n);
+  if (propagate_position) PropagateGroupPosition(ctx, key, ctx.arg(2), *g);
   if (dirty) ctx.KeyModified(key, 1);
 }
 
@@ -1136,6 +1231,8 @@ void XAutoClaimCommand(CommandContext& ctx) {
     ctx.Error(NoGroupError(key, ctx.arg(2)));
     return;
   }
+  // Fed as one XCLAIM per entry claimed or dropped (see PropagatePending), never as itself.
+  if (ctx.propagating()) ctx.PreventPropagation();
   int64_t attempts = count * kAttemptsFactor;
   int64_t now = ctx.now_ms();
   StreamConsumer* consumer = nullptr;
@@ -1152,6 +1249,7 @@ void XAutoClaimCommand(CommandContext& ctx) {
   while (attempts-- > 0 && count > 0 && it != g->pel.end()) {
     StreamID id = it->first;
     if (!s->Get(id, &fv)) {
+      PropagatePending(ctx, key, ctx.arg(2), *g, id, it->second);
       it->second.consumer->pel.erase(id);
       it = g->pel.erase(it);
       deleted.push_back(id);
@@ -1168,6 +1266,7 @@ void XAutoClaimCommand(CommandContext& ctx) {
     AssignPending(&pe, id, consumer);
     pe.delivery_time = now;
     if (!justid) pe.delivery_count++;
+    PropagatePending(ctx, key, ctx.arg(2), *g, id, pe);
     if (justid) {
       ReplyId(ew, id);
     } else {

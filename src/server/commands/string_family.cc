@@ -189,6 +189,12 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
   }
   StoreString(ctx, key, e, value, flags & kSetKeepTtl, expire_at_ms);
   if (!(flags & kSetGet)) ctx.reply().Ok();
+  // A relative or second-based expiry is fed as PXAT, so that a replay sets the same deadline
+  // (SETEX and PSETEX too). The command succeeded: NX, XX and GET no longer matter.
+  if (expire_at_ms > 0 && !(flags & kSetPxAt) && ctx.propagating()) {
+    ctx.RewriteForPropagation(
+        {"SET", std::string(key), std::string(value), "PXAT", std::to_string(expire_at_ms)});
+  }
 }
 
 // GET key
@@ -236,6 +242,7 @@ void GetSetCommand(CommandContext& ctx) {
   Entry* e = ctx.Lookup(key);
   if (!ReplyValue(ctx, e)) return;
   StoreString(ctx, key, e, ctx.arg(2), false, 0);
+  if (ctx.propagating()) ctx.RewriteArgForPropagation(0, "SET");
 }
 
 // GETDEL key
@@ -276,15 +283,23 @@ void GetExCommand(CommandContext& ctx) {
       db.Delete(key);
       ctx.KeyModified(key);
       ctx.Notify('g', "del", key);
+      if (ctx.propagating()) {
+        bool lazy = ctx.server().config().lazyfree_lazy_expire;
+        ctx.RewriteForPropagation({lazy ? "UNLINK" : "DEL", std::string(key)});
+      }
     } else {
       db.SetExpire(&e, at_ms);
       ctx.KeyModified(key);
       ctx.Notify('g', "expire", key);
+      if (ctx.propagating()) {
+        ctx.RewriteForPropagation({"PEXPIREAT", std::string(key), std::to_string(at_ms)});
+      }
     }
   } else if ((opt.flags & kSetPersist) && e->has_expire()) {
     db.ClearExpire(&e);
     ctx.KeyModified(key);
     ctx.Notify('g', "persist", key);
+    if (ctx.propagating()) ctx.RewriteForPropagation({"PERSIST", std::string(key)});
   }
 }
 
@@ -530,6 +545,8 @@ void IncrByFloatCommand(CommandContext& ctx) {
   ctx.KeyModified(key);
   ctx.Notify('$', "incrbyfloat", key);
   ctx.reply().Bulk(text);
+  // The result, not the increment: float arithmetic or formatting elsewhere may differ.
+  if (ctx.propagating()) ctx.RewriteForPropagation({"SET", std::string(key), text, "KEEPTTL"});
 }
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]

@@ -630,6 +630,7 @@ bool PopGeneric(CommandContext& ctx, const std::vector<std::string_view>& keys, 
     ctx.reply().ArrayHeader(0);
     return true;
   }
+  bool single_form = count == -1;
   if (count == -1) count = 1;
   size_t n = z->size();
   size_t take = static_cast<uint64_t>(count) > n ? n : static_cast<size_t>(count);
@@ -656,6 +657,13 @@ bool PopGeneric(CommandContext& ctx, const std::vector<std::string_view>& keys, 
   ctx.Notify('z', max ? "zpopmax" : "zpopmin", k);
   if (DeleteIfEmpty(ctx, k, z)) ctx.Notify('g', "del", k);
   ctx.KeyModified(k, static_cast<int64_t>(take));
+  // BZPOP*, ZMPOP and BZMPOP are fed as the plain pop of the key that served (with the count
+  // popped for the MPOP forms), so a replay depends neither on blocking nor on the other keys.
+  if (shape.emit_key && ctx.propagating()) {
+    std::vector<std::string> pop = {max ? "ZPOPMAX" : "ZPOPMIN", k};
+    if (!single_form) pop.push_back(std::to_string(take));
+    ctx.RewriteForPropagation(std::move(pop));
+  }
   return true;
 }
 
