@@ -1,6 +1,7 @@
 #include "server/rdb_persistence.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -252,6 +253,8 @@ void RdbPersistence::ChildMain(const std::string& temp_path, int report_fd) {
   signal(SIGTERM, SIG_DFL);
   signal(SIGINT, SIG_DFL);
   signal(SIGPIPE, SIG_IGN);
+  // Only the parent can rename the file into place: a child that outlives it is useless.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
   server_->CloseListeningSockets();
   int fd = open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
@@ -350,7 +353,8 @@ void RdbPersistence::ChildDone(int status) {
   auto waiters = std::move(sync_waiters_);
   sync_waiters_.clear();
   for (auto& w : waiters) w(ok, child_for_sync_ && ok ? temp : "");
-  if (child_for_sync_ && ok && waiters.empty()) unlink(temp.c_str());
+  // The transfers have the file open by now.
+  if (child_for_sync_) unlink(temp.c_str());
 }
 
 void RdbPersistence::AfterFlushAll() {
