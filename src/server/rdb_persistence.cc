@@ -255,6 +255,7 @@ void RdbPersistence::ChildMain(const std::string& temp_path, int report_fd) {
   signal(SIGPIPE, SIG_IGN);
   // Only the parent can rename the file into place: a child that outlives it is useless.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  SetLogRole('C');
   server_->CloseListeningSockets();
   int fd = open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
@@ -437,8 +438,10 @@ bool RdbPersistence::LoadFile(const std::string& path, bool fresh, bool merge,
   Tiering& tiering = server_->tiering();
   opts.on_key = [&tiering] { tiering.OnKeyLoaded(); };
   int64_t last_log_ms = start_ms;
-  opts.on_progress = [this, &last_log_ms](uint64_t offset) {
+  rdb::RdbLoadResult result;
+  opts.on_progress = [this, &last_log_ms, &result](uint64_t offset) {
     loading_.loaded_bytes = offset;
+    loading_.rdb_used_mem = result.used_mem;
     int64_t now = NowMs();
     if (now - last_log_ms >= 5000) {
       last_log_ms = now;
@@ -460,7 +463,6 @@ bool RdbPersistence::LoadFile(const std::string& path, bool fresh, bool merge,
     };
   }
   rdb::RdbIn in(fd, static_cast<uint64_t>(st.st_size));
-  rdb::RdbLoadResult result;
   bool ok = rdb::LoadRdb(in, targets, opts, &result);
   loading_.loaded_bytes = in.offset();
   loading_.loading = false;

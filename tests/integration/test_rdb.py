@@ -318,6 +318,16 @@ def test_debug_reload(server_factory, workdir):
     assert r.get("embstr") == b"hello" and r.get("extra") == b"1"
     with pytest.raises(Exception, match="only supports the MERGE, NOFLUSH and NOSAVE"):
         r.execute_command("DEBUG", "RELOAD", "BOGUS")
+    # A corrupt file: refused, and the dataset in memory is kept.
+    before = dataset(r)
+    path = os.path.join(workdir, "dump.rdb")
+    data = open(path, "rb").read()
+    with open(path, "wb") as f:
+        f.write(data[: len(data) - 30])
+    with pytest.raises(Exception, match="Error trying to load the RDB dump"):
+        r.execute_command("DEBUG", "RELOAD", "NOSAVE")
+    assert_same(before, dataset(r))
+    assert "Short read or OOM loading DB" in m.log()
 
 
 def test_lastsave_and_info_fields(server_factory, workdir):
