@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "memory/memory_tiers.h"
+#include "server/aof_manager.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -193,6 +194,10 @@ std::string RdbPersistence::SaveForSync(SaveListener listener) {
 }
 
 std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_sync) {
+  if (server_->aof().rewrite_in_progress()) {
+    return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+           "SCHEDULE in order to schedule a BGSAVE whenever possible.";
+  }
   const Config& c = server_->config();
   bool fork_safe = MemoryTiers::Get().fork_snapshot_safe();
   bool use_fork = c.snapshot_mode == "fork" || (c.snapshot_mode == "auto" && fork_safe);
@@ -376,7 +381,8 @@ double RdbPersistence::current_fork_perc() const {
 }
 
 void RdbPersistence::ApplySavePoints(int64_t now_s) {
-  if (bgsave_in_progress()) return;
+  // One child at a time: an AOF rewrite in progress delays save points and scheduled saves.
+  if (bgsave_in_progress() || server_->aof().rewrite_in_progress()) return;
   bool may_retry = now_s - last_bgsave_try_s_ > kBgsaveRetryDelayS || last_bgsave_ok_;
   for (const auto& [seconds, changes] : server_->config().save_params) {
     if (server_->dirty >= changes && now_s - server_->last_save_s > seconds && may_retry) {

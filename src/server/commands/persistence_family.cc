@@ -12,6 +12,7 @@
 #include <cerrno>
 
 #include "common/logging.h"
+#include "server/aof_manager.h"
 #include "server/command_table.h"
 #include "server/commands/families.h"
 #include "server/commands/server_internal.h"
@@ -45,8 +46,17 @@ void BgsaveCommand(CommandContext& ctx) {
     ctx.Error("ERR Background save already in progress");
     return;
   }
-  if (ctx.client().has(kClientExecuting)) {
-    // Inside EXEC a fork would snapshot half a transaction: run it from the cron instead.
+  bool schedule = ctx.argc() == 2;
+  if (ctx.server().aof().rewrite_in_progress() && !schedule &&
+      !ctx.client().has(kClientExecuting)) {
+    ctx.Error(
+        "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+        "SCHEDULE in order to schedule a BGSAVE whenever possible.");
+    return;
+  }
+  if (ctx.server().aof().rewrite_in_progress() || ctx.client().has(kClientExecuting)) {
+    // Inside EXEC a fork would snapshot half a transaction, and only one child runs at a time:
+    // the cron starts it later.
     rdb.ScheduleBackgroundSave();
     ctx.reply().SimpleString("Background saving scheduled");
     return;
