@@ -174,6 +174,7 @@ bool Loader::Aux() {
     if (age < 0) age = 0;
     MKDB_LOG(kNotice) << "RDB age " << age << " seconds";
   } else if (field == "used-mem") {
+    result_->used_mem = atoll(value.c_str());
     char mb[32];
     snprintf(mb, sizeof(mb), "%.2f", static_cast<double>(atoll(value.c_str())) / 1024 / 1024);
     MKDB_LOG(kNotice) << "RDB memory usage when created " << mb << " Mb";

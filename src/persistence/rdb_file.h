@@ -106,6 +106,8 @@ struct RdbLoadResult {
   int64_t repl_offset = -1;
   int repl_stream_db = -1;
   bool aof_base = false;
+  // The used-mem aux field (0 if absent); set as soon as it is read.
+  int64_t used_mem = 0;
   // On failure: the whole error, "<kind>: at offset N: what was expected".
   std::string error;
 };

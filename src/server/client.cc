@@ -170,6 +170,14 @@ bool Client::Flush() {
   return true;
 }
 
+int Client::ReleaseSocket() {
+  int fd = fd_;
+  if (fd >= 0) server_->loop().Unwatch(fd);
+  fd_ = -1;
+  CloseAsync();
+  return fd;
+}
+
 void Client::CloseAsync() {
   if (has(kClientCloseAsap)) return;
   flags |= kClientCloseAsap;

@@ -117,6 +117,9 @@ class Client : public IoHandler {
   // Processes buffered input (after a pause ends, or after a read).
   void ProcessInput();
   void CloseAsync();
+  // Hands the socket to someone else (a full-sync transfer): stops watching it, and the client
+  // is closed without closing the socket. Returns the socket.
+  int ReleaseSocket();
 
  private:
   Server* server_;

@@ -1,6 +1,7 @@
 #include "server/rdb_persistence.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "memory/memory_tiers.h"
+#include "server/aof_manager.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -192,6 +194,10 @@ std::string RdbPersistence::SaveForSync(SaveListener listener) {
 }
 
 std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_sync) {
+  if (server_->aof().rewrite_in_progress()) {
+    return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+           "SCHEDULE in order to schedule a BGSAVE whenever possible.";
+  }
   const Config& c = server_->config();
   bool fork_safe = MemoryTiers::Get().fork_snapshot_safe();
   bool use_fork = c.snapshot_mode == "fork" || (c.snapshot_mode == "auto" && fork_safe);
@@ -252,6 +258,9 @@ void RdbPersistence::ChildMain(const std::string& temp_path, int report_fd) {
   signal(SIGTERM, SIG_DFL);
   signal(SIGINT, SIG_DFL);
   signal(SIGPIPE, SIG_IGN);
+  // Only the parent can rename the file into place: a child that outlives it is useless.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  SetLogRole('C');
   server_->CloseListeningSockets();
   int fd = open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
@@ -350,7 +359,8 @@ void RdbPersistence::ChildDone(int status) {
   auto waiters = std::move(sync_waiters_);
   sync_waiters_.clear();
   for (auto& w : waiters) w(ok, child_for_sync_ && ok ? temp : "");
-  if (child_for_sync_ && ok && waiters.empty()) unlink(temp.c_str());
+  // The transfers have the file open by now.
+  if (child_for_sync_) unlink(temp.c_str());
 }
 
 void RdbPersistence::AfterFlushAll() {
@@ -371,7 +381,8 @@ double RdbPersistence::current_fork_perc() const {
 }
 
 void RdbPersistence::ApplySavePoints(int64_t now_s) {
-  if (bgsave_in_progress()) return;
+  // One child at a time: an AOF rewrite in progress delays save points and scheduled saves.
+  if (bgsave_in_progress() || server_->aof().rewrite_in_progress()) return;
   bool may_retry = now_s - last_bgsave_try_s_ > kBgsaveRetryDelayS || last_bgsave_ok_;
   for (const auto& [seconds, changes] : server_->config().save_params) {
     if (server_->dirty >= changes && now_s - server_->last_save_s > seconds && may_retry) {
@@ -433,8 +444,10 @@ bool RdbPersistence::LoadFile(const std::string& path, bool fresh, bool merge,
   Tiering& tiering = server_->tiering();
   opts.on_key = [&tiering] { tiering.OnKeyLoaded(); };
   int64_t last_log_ms = start_ms;
-  opts.on_progress = [this, &last_log_ms](uint64_t offset) {
+  rdb::RdbLoadResult result;
+  opts.on_progress = [this, &last_log_ms, &result](uint64_t offset) {
     loading_.loaded_bytes = offset;
+    loading_.rdb_used_mem = result.used_mem;
     int64_t now = NowMs();
     if (now - last_log_ms >= 5000) {
       last_log_ms = now;
@@ -456,7 +469,6 @@ bool RdbPersistence::LoadFile(const std::string& path, bool fresh, bool merge,
     };
   }
   rdb::RdbIn in(fd, static_cast<uint64_t>(st.st_size));
-  rdb::RdbLoadResult result;
   bool ok = rdb::LoadRdb(in, targets, opts, &result);
   loading_.loaded_bytes = in.offset();
   loading_.loading = false;

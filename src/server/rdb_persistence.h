@@ -90,8 +90,8 @@ class RdbPersistence {
 
   // Called when a background save ends: `ok`, and the file it wrote (SYNC waits on these).
   using SaveListener = std::function<void(bool ok, const std::string& path)>;
-  // Starts (or joins) a background save into a private file for a full sync. The listener owns
-  // the file once called. Returns "" or the error.
+  // Starts (or joins) a background save into a private file for a full sync. The listener
+  // must open the file during the call (it is removed right after). Returns "" or the error.
   std::string SaveForSync(SaveListener listener);
 
  private:
