@@ -85,8 +85,8 @@ class ZSetObject {
   // Redis's zsetTypeCreate would choose.
   static ZSetObject* Create(size_t size_hint, size_t value_len_hint);
   // A listpack set holding `lp` (RDB loading adopts a validated blob). REQUIRES: lp holds
-  // member/score pairs in (score, member) order, distinct members, scores as ScoreToString or
-  // listpack integers would write them, within the listpack limits.
+  // member/score pairs in (score, member) order, distinct members, every score a listpack
+  // integer or numeric non-NaN text ("inf"/"-inf" included), within the listpack limits.
   static ZSetObject* AdoptListpack(Listpack lp);
 
   Encoding encoding() const { return skiplist_ ? Encoding::kSkiplist : Encoding::kListpack; }
