@@ -63,11 +63,7 @@ std::string Fixed3(double v) {
 
 // Writes a base file to `fd`: an RDB (aof-use-rdb-preamble yes) or commands. Ordinary memory
 // only: the rewrite child runs it.
-// The RDB form waits for the value codecs (lists, sets, sorted sets, hashes, streams) to land
-// in persistence/rdb_value.cc: until then every base is written as commands.
-constexpr bool kRdbBaseReady = false;
-
-bool UseRdbBase(const Config& config) { return kRdbBaseReady && config.aof_use_rdb_preamble; }
+bool UseRdbBase(const Config& config) { return config.aof_use_rdb_preamble; }
 
 bool WriteBase(const Config& config, int fd, const std::vector<Database*>& dbs) {
   if (UseRdbBase(config)) {
