@@ -616,3 +616,36 @@ def test_redis_files_load_into_memkeydb(server_factory, tmp_dirs):
     m.stop()
     m = server_factory.memkeydb(dir=aof_dir, appendonly=True)
     assert_same(live, canonical_dump(m), "memkeydb loading redis-server's AOF", seed, aof=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Empty collections in a file (crafted with the encoders of make_legacy_payloads.py)
+
+def test_empty_collections_in_a_file_are_skipped(server_factory, tmp_dirs):
+    """redis-server 7.0 skips a key whose list, set, hash or sorted set has no elements (plain,
+    ziplist, listpack and quicklist encodings) and loads the rest; memkeydb does the same and
+    counts them in its "Done loading RDB" line."""
+    sys.path.insert(0, os.path.join(servers.REPO_ROOT, "src", "persistence", "testdata"))
+    import make_legacy_payloads as enc
+    zl, lp, zero = enc.ziplist([]), enc.listpack([]), enc.rdb_len(0)
+    empties = [(1, zero), (2, zero), (3, zero), (4, zero), (5, zero), (10, enc.rdb_str(zl)),
+               (12, enc.rdb_str(zl)), (13, enc.rdb_str(zl)), (14, zero),
+               (14, enc.rdb_len(1) + enc.rdb_str(zl)), (16, enc.rdb_str(lp)), (17, enc.rdb_str(lp)),
+               (18, zero), (18, enc.rdb_len(1) + enc.rdb_len(2) + enc.rdb_str(lp))]
+    body = b"REDIS0009\xfe\x00"
+    for i, (t, v) in enumerate(empties):
+        body += bytes([t]) + enc.rdb_str(b"empty%d" % i) + v
+    body += b"\x00" + enc.rdb_str(b"kept") + enc.rdb_str(b"v") + b"\xff"
+    data = body + enc.crc64(body).to_bytes(8, "little")
+    dumps = {}
+    for kind in ("redis", "memkeydb"):
+        d = tmp_dirs("empty-" + kind)
+        with open(os.path.join(d, "dump.rdb"), "wb") as f:
+            f.write(data)
+        srv = getattr(server_factory, kind)(dir=d)
+        dumps[kind] = canonical_dump(srv)
+        if kind == "memkeydb":
+            assert "empty keys skipped: %d" % len(empties) in srv.log(), srv.log_tail(20)
+        srv.stop()
+    assert dumps["memkeydb"] == dumps["redis"]
+    assert list(k for k in dumps["redis"] if k != "left out") == [(0, b"kept")]
