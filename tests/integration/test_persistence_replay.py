@@ -33,7 +33,8 @@ ENCODING and the order of unordered collections are not compared. Normalised, wi
     exactly, since every propagated and persisted expiry is absolute.
 
 The generator's CONFIG SET hll-sparse-max-bytes is not sent: configuration is not persisted, so a
-replay at start-up settings would promote sparse HLLs at another size (visible in GET).
+replay at start-up settings would promote sparse HLLs at another size (visible in GET). Only one
+in ten of its FLUSHDB/FLUSHALLs is sent, so the final data set (all an RDB holds) stays large.
 
 Replay one run: REPLAY_SEED=<seed> [REPLAY_COMMANDS=<n>] MEMKEYDB_SERVER=build/memkeydb-server
     /usr/bin/python3 -m pytest -q tests/integration/test_persistence_replay.py
@@ -42,6 +43,7 @@ The seed is printed at the start of every test and in every failure.
 
 from __future__ import annotations
 
+import collections
 import os
 import random
 import select
@@ -110,6 +112,7 @@ class StreamRunner(td.Differ):
     pending batch is sent first), e.g. a BGREWRITEAOF on the control connection."""
 
     EXTRA_SHARE = 0.06  # share of picks that are this file's own operations
+    FLUSH_KEEP = 0.1    # share of the generator's FLUSHDB/FLUSHALLs sent
 
     def __init__(self, srv: servers.Server, seed: int, total: int, events=None):
         timeout = 300.0 if servers.sanitized() else 30.0
@@ -120,9 +123,11 @@ class StreamRunner(td.Differ):
         self.srv = srv
         self.control = RespConnection(srv.host, srv.port, timeout=timeout)
         self.events = sorted((events or {}).items())
-        self.dropped = 0
+        self.dropped = 0  # commands not sent (see queue)
+        self.flush_rng = random.Random(seed)
         self.bgsave_running = False  # set by an event that starts a BGSAVE (see queue)
         self.flushall_replaced = 0
+        self.extra_counts = collections.Counter()  # this file's operations, by outcome
 
     def close(self):
         self.a.close()
@@ -151,7 +156,7 @@ class StreamRunner(td.Differ):
         return time.monotonic() - t0
 
     def queue(self, cmds):
-        kept = [c for c in cmds if not _is_unpersisted_config(c)]
+        kept = [c for c in cmds if not _is_unpersisted_config(c) and not self._thinned_flush(c)]
         self.dropped += len(cmds) - len(kept)
         for c in kept:
             if c.args and c.args[0].upper() == b"FLUSHALL" and self.bgsave_running:
@@ -163,6 +168,14 @@ class StreamRunner(td.Differ):
                     c.args[0] = b"FLUSHDB"
                     self.flushall_replaced += 1
         super().queue(kept)
+
+    def _thinned_flush(self, c) -> bool:
+        """True for most FLUSHDB/FLUSHALLs: the generator flushes every few hundred commands,
+        which would leave the final data set (all that an RDB holds) small. The choice comes
+        from its own Random, so the generator's stream is otherwise unchanged."""
+        if c.args and c.args[0].upper() in (b"FLUSHDB", b"FLUSHALL"):
+            return self.flush_rng.random() >= self.FLUSH_KEEP
+        return False
 
     def _run_segment(self, conn, seg, cmds_b=None):
         data = b"".join(c.wire() for c in seg)
@@ -221,6 +234,7 @@ def op_restore(g, ex):
     payload = ex.run_on(0, "DUMP", g.choice(RESTORE_SOURCES))
     if payload.kind != "$" or payload.value is None:
         return
+    ex.extra_counts["RESTORE"] += 1
     r = g.rng.random()
     if r < 0.55:
         ttl, extra = b"0", []
@@ -273,7 +287,7 @@ def op_blocking_served_later(g, ex):
     blocked = td.C(*block, conn=2)
     ex._number(blocked)
     ex.a.conns[2].send_raw(blocked.wire())
-    ex.wait_blocked(2)
+    ex.extra_counts["served later" if ex.wait_blocked(2) else "served at once"] += 1
     ex.run_on(3, *serve)
     reply = ex.a.conns[2].read_reply()
     ex.check(blocked, reply, reply)
@@ -412,6 +426,20 @@ def normalise(dump: Dict, aof: bool) -> Dict:
     return out
 
 
+def describe(dump: Dict) -> str:
+    """What a dump holds, so a run shows it compared something: keys by type, TTLs, groups."""
+    types = collections.Counter(v[0] for k, v in dump.items() if k != "left out")
+    ttls = sum(1 for k, v in dump.items() if k != "left out" and v[1] >= 0)
+    groups = pending = 0
+    for k, v in dump.items():
+        if k != "left out" and v[0] == "stream":
+            for graw in _pairs(v[2]).get(b"groups") or ():
+                groups += 1
+                pending += len(_pairs(graw)[b"pending"])
+    return "%s, %d with a TTL, %d stream groups with %d pending entries" % (
+        dict(types), ttls, groups, pending)
+
+
 def _short(v, limit=400) -> str:
     s = repr(v)
     return s if len(s) <= limit else s[:limit] + "...(%d chars)" % len(s)
@@ -486,8 +514,9 @@ def run_stream(srv, seed: int, events=None) -> StreamRunner:
         pytest.fail(str(e), pytrace=False)
     finally:
         runner.close()
-    print("[replay] seed %d on %s: %s (%d CONFIG SETs not sent)"
-          % (seed, srv.kind, runner.summary(elapsed), runner.dropped), flush=True)
+    print("[replay] seed %d on %s: %s\n[replay] %d CONFIG SETs or FLUSHes not sent, %d FLUSHALLs made FLUSHDB; "
+          "own operations: %s" % (seed, srv.kind, runner.summary(elapsed).split("\n")[0], runner.dropped,
+                                  runner.flushall_replaced, dict(runner.extra_counts)), flush=True)
     return runner
 
 
@@ -524,6 +553,7 @@ def test_aof_replays_to_the_live_data_set(server_factory, tmp_dirs, preamble):
     run_stream(m, seed, {n // 3: bgrewriteaof, 2 * n // 3: bgrewriteaof})
     wait_background_done(m)
     live = canonical_dump(m)
+    print("[replay] live data set: " + describe(live))
     assert len(live) > 10, "the stream left almost nothing to compare"
     if preamble:
         m.kill()  # SIGKILL: every acknowledged write is already in the file (written before the reply)
