@@ -12,8 +12,9 @@ blocking commands served later by another client, and blocking commands that tim
 * RDB (memkeydb): a BGSAVE while the stream keeps running loads back to the data set of the
   moment it was asked; at the end SAVE, DEBUG RELOAD and a restart give the live data set, and
   dump.rdb passes redis-check-rdb and loads into redis-server 7.0 identically.
-* The reverse: the stream run against redis-server 7.0; its dump.rdb and its appendonlydir
-  load into memkeydb as redis-server's live data set.
+* The reverse: the stream run against redis-server 7.0 (BGREWRITEAOF midway, base with and
+  without the RDB preamble); its dump.rdb and its appendonlydir load into memkeydb as
+  redis-server's live data set.
 
 The canonical dump (canonical_dump) is, per database and key: the type, PEXPIRETIME, and the
 contents by type (sets and hashes sorted, zsets in rank order with scores, streams as XINFO
@@ -26,7 +27,9 @@ ENCODING and the order of unordered collections are not compared. Normalised, wi
     propagation"): PEL delivery times and counts (a history XREADGROUP bumps them without
     feeding anything), a group's entries-read and lag (XCLAIM's LASTID does not carry
     entries-read), consumers' seen-time (the replayed XCLAIM touches the consumer), and
-    consumers that own no pending entry (created by a history or empty read, never fed);
+    consumers that own no pending entry (created by a history or empty read, never fed), and
+    strings of NUL bytes only (a BITFIELD whose every write failed with OVERFLOW FAIL creates
+    its key zero-filled and feeds nothing);
   * a key that could expire during the check (PEXPIRETIME within EXPIRY_MARGIN_MS of the dump)
     is left out on both sides and counted. The generator only sets expiries far in the future
     or in the past, so in practice none is left out; keys whose TTL is kept are compared
@@ -79,7 +82,7 @@ def commands_per_run() -> int:
     n = os.environ.get("REPLAY_COMMANDS")
     if n:
         return int(n)
-    return 500 if servers.sanitized() else 2500
+    return 2000 if servers.sanitized() else 15000
 
 
 def seed_for(name: str) -> int:
@@ -414,12 +417,21 @@ def _norm_stream(info, aof: bool):
     return tuple(sorted(s.items()))
 
 
+def _unfed_bitfield_key(t: str, contents) -> bool:
+    """A string of NUL bytes only: what a BITFIELD whose every write failed (OVERFLOW FAIL)
+    leaves on a missing key. Redis 7.0 creates that key without feeding anything, so its AOF
+    replay does not have it (memkeydb matches both)."""
+    return t == "string" and bool(contents) and contents.count(b"\0") == len(contents)
+
+
 def normalise(dump: Dict, aof: bool) -> Dict:
     out = {}
     for k, v in dump.items():
         if k == "left out":
             continue
         t, exp, contents = v
+        if aof and _unfed_bitfield_key(t, contents):
+            continue
         if t == "stream":
             contents = _norm_stream(contents, aof)
         out[k] = (t, exp, contents)
@@ -459,10 +471,10 @@ def assert_same(expected: Dict, got: Dict, what: str, seed: int, aof: bool = Fal
              % (what, seed, commands_per_run(), len(a), len(b))]
     missing = sorted(set(a) - set(b))
     extra = sorted(set(b) - set(a))
-    if missing:
-        lines.append("missing: %s" % _short(missing))
-    if extra:
-        lines.append("extra: %s" % _short(extra))
+    for name, keys, d in (("missing", missing, a), ("extra", extra, b)):
+        if keys:
+            lines.append("%s: %s" % (name, _short(keys)))
+            lines += ["  %r: %s" % (k, _short(d[k], 600)) for k in keys[:5]]
     shown = 0
     for k in sorted(set(a) & set(b)):
         if a[k] != b[k] and shown < 5:
@@ -625,11 +637,13 @@ def test_rdb_holds_the_live_data_set(server_factory, tmp_dirs):
 # ---------------------------------------------------------------------------------------------
 # (c) Redis's files into memkeydb
 
-def test_redis_files_load_into_memkeydb(server_factory, tmp_dirs):
-    seed = seed_for("redis-to-memkeydb")
+@pytest.mark.parametrize("preamble", [True, False], ids=["rdb-preamble", "command-base"])
+def test_redis_files_load_into_memkeydb(server_factory, tmp_dirs, preamble):
+    seed = seed_for("redis-to-memkeydb preamble=%s" % preamble)
     n = commands_per_run()
     d = tmp_dirs("redis-src")
-    red = server_factory.redis(dir=d, appendonly=True, appendfsync="everysec")
+    red = server_factory.redis(dir=d, appendonly=True, appendfsync="everysec",
+                               aof_use_rdb_preamble=preamble)
     run_stream(red, seed, {n // 2: bgrewriteaof})
     wait_background_done(red)
     with RespConnection(red.host, red.port) as c:
