@@ -82,7 +82,7 @@ def commands_per_run() -> int:
     n = os.environ.get("REPLAY_COMMANDS")
     if n:
         return int(n)
-    return 2000 if servers.sanitized() else 15000
+    return 5000 if servers.sanitized() else 15000
 
 
 def seed_for(name: str) -> int:
