@@ -113,6 +113,7 @@ void RegisterAllCommands() {
   RegisterSetCommands();
   RegisterSortCommands();
   RegisterGeoCommands();
+  RegisterPersistenceCommands();
 }
 
 }  // namespace memkeydb

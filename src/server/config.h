@@ -55,6 +55,13 @@ struct Config {
   std::string dir = ".";
   std::string dbfilename = "dump.rdb";
   std::vector<std::pair<int64_t, int64_t>> save_params = {{3600, 1}, {300, 100}, {60, 10000}};
+  bool rdbcompression = true;
+  bool rdbchecksum = true;
+  bool stop_writes_on_bgsave_error = true;
+  bool rdb_del_sync_files = false;  // accepted; memkeydb keeps no sync-only files yet
+  // How BGSAVE takes its snapshot: fork (a child process), inline (the server walks the keyspace
+  // in time slices), or auto (fork when every tier keeps fork copy-on-write).
+  std::string snapshot_mode = "auto";
   bool appendonly = false;
   std::string appendfilename = "appendonly.aof";
   std::string appendfsync = "everysec";

@@ -140,6 +140,13 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(DirOption());
   d.push_back(StringOption("dbfilename", {}, 0, &Config::dbfilename, "", ValidateDbFilename));
   d.push_back(SaveOption());
+  d.push_back(BoolOption("rdbcompression", {}, 0, &Config::rdbcompression));
+  d.push_back(BoolOption("rdbchecksum", {}, kImmutable, &Config::rdbchecksum));
+  d.push_back(BoolOption("stop-writes-on-bgsave-error", {}, 0,
+                         &Config::stop_writes_on_bgsave_error));
+  d.push_back(BoolOption("rdb-del-sync-files", {}, 0, &Config::rdb_del_sync_files));
+  d.push_back(EnumOption("snapshot-mode", {}, 0, {{"auto", 0}, {"fork", 1}, {"inline", 2}},
+                         &Config::snapshot_mode));
   d.push_back(BoolOption("appendonly", {}, 0, &Config::appendonly));
   d.push_back(StringOption("appendfilename", {}, kImmutable, &Config::appendfilename, "",
                            ValidateAofFilename));
@@ -243,13 +250,9 @@ std::vector<OptionDef> BuildOptionDefs() {
     d.push_back(EnumOption(name, {}, flags, std::move(spec), nullptr, def));
   };
 
-  ign_bool("rdbchecksum", {}, kImmutable, true);
   ign_bool("io-threads-do-reads", {}, kImmutable, false);
   ign_bool("always-show-logo", {}, kImmutable, false);
-  ign_bool("rdbcompression", {}, 0, true);
-  ign_bool("rdb-del-sync-files", {}, 0, false);
   ign_bool("activerehashing", {}, 0, true);
-  ign_bool("stop-writes-on-bgsave-error", {}, 0, true);
   ign_bool("set-proc-title", {}, kImmutable, true);
   ign_bool("lazyfree-lazy-eviction", {}, 0, false);
   ign_bool("lazyfree-lazy-expire", {}, 0, false);

@@ -15,6 +15,13 @@ inline constexpr const char* kInvalidDbIndex = "ERR invalid DB index";
 inline constexpr const char* kIncrOverflow = "ERR increment or decrement would overflow";
 inline constexpr const char* kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr const char* kNoAuth = "NOAUTH Authentication required.";
+// Writes after a failed background save (stop-writes-on-bgsave-error).
+inline constexpr const char* kMisconf =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+    "disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
+    "error.";
 inline constexpr const char* kInvalidExpire = "ERR invalid expire time in '%s' command";
 
 }  // namespace memkeydb::errors

@@ -105,6 +105,8 @@ int Main(int argc, char** argv) {
   Server server(std::move(config));
   if (!server.Start()) return 1;
   MKDB_LOG(kNotice) << "Server initialized";
+  // With appendonly the AOF (and its RDB preamble) is the dataset; otherwise the RDB file.
+  if (!server.config().appendonly && !server.rdb().LoadAtStartup()) return 1;
   MKDB_LOG(kNotice) << "Ready to accept connections tcp";
   server.Run();
   if (!pidfile.empty()) unlink(pidfile.c_str());

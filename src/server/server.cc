@@ -171,6 +171,7 @@ Server::Server(Config config) : config_(std::move(config)) {
   }
   ApplyEvictionPolicy();
   ApplyCollectionLimits(config_);
+  rdb_ = std::make_unique<RdbPersistence>(this);
 }
 
 Server::~Server() {
@@ -463,6 +464,10 @@ bool Server::Execute(Client* c, const ArgList& args) {
     goto done;
   }
   if (!MemoryAllowsCommand(c, cmd)) goto done;
+  if (!c->fake() && rdb_->WritesDenied() && CommandMayWrite(c, cmd)) {
+    Reject(c, cmd, errors::kMisconf);
+    goto done;
+  }
   if (c->resp() == 2 && c->in_pubsub_mode() && !AllowedInPubSubMode(cmd->full_name)) {
     Reject(c, cmd,
            "ERR Can't execute '" + cmd->full_name +
@@ -496,6 +501,38 @@ done:
   blocking_.ServeReadyKeys();
   return true;
 }
+
+bool Server::CommandMayWrite(Client* c, Command* cmd) const {
+  const std::string& name = cmd->parent ? cmd->parent->full_name : cmd->full_name;
+  // As Redis: PING too, so a primary's pings tell it its replica cannot persist.
+  if (cmd->is(kCmdWrite) || name == "ping") return true;
+  if (name != "exec") return false;
+  for (const auto& queued : c->multi_queue) {
+    Command* q = queued.empty() ? nullptr : CommandTable::Get().Find(queued[0]);
+    if (q != nullptr && q->is(kCmdWrite)) return true;
+  }
+  return false;
+}
+
+bool Server::PrepareForShutdown(bool save, bool nosave, bool force) {
+  if (rdb_->bgsave_in_progress()) {
+    MKDB_LOG(kWarning) << "There is a child saving an .rdb. Killing it!";
+    rdb_->KillBackgroundSave();
+  }
+  if (save || (!nosave && !config_.save_params.empty())) {
+    MKDB_LOG(kNotice) << "Saving the final RDB snapshot before exiting.";
+    if (!rdb_->Save()) {
+      if (!force) {
+        MKDB_LOG(kWarning) << "Error trying to save the DB, can't exit.";
+        return false;
+      }
+      MKDB_LOG(kWarning) << "Error trying to save the DB. Exit anyway.";
+    }
+  }
+  return true;
+}
+
+void Server::CloseListeningSockets() { listeners_.clear(); }
 
 bool Server::MemoryAllowsCommand(Client* c, Command* cmd) {
   bool over = !PerformEvictions();
@@ -789,9 +826,15 @@ void Server::Cron() {
   if (pending_shutdown_signal != 0) {
     MKDB_LOG(kWarning) << "Received " << (pending_shutdown_signal == SIGINT ? "SIGINT" : "SIGTERM")
                        << " scheduling shutdown...";
-    RequestShutdown();
-    return;
+    pending_shutdown_signal = 0;
+    if (PrepareForShutdown(false, false, false)) {
+      RequestShutdown();
+      return;
+    }
+    MKDB_LOG(kWarning) << "SIGTERM received but errors trying to shut down the server, check "
+                          "the logs for more information";
   }
+  rdb_->Cron();
 
   UpdateAccessClock(now);
   ops_rate_.Add(now, stats_.total_commands_processed);

@@ -24,6 +24,7 @@
 #include "server/command_context.h"
 #include "server/config.h"
 #include "server/pubsub.h"
+#include "server/rdb_persistence.h"
 #include "server/tiering.h"
 #include "store/database.h"
 
@@ -110,6 +111,12 @@ class Server : public KeyEvents {
   void Run() { loop_.Run(); }
   // Stops the loop (SHUTDOWN, signals).
   void RequestShutdown() { loop_.Stop(); }
+  // What every shutdown does first (SHUTDOWN, SIGTERM): stops a background save and, with save
+  // points configured or `save`, writes the final snapshot unless `nosave`. False if that save
+  // failed and `force` is not set: the server must keep running.
+  bool PrepareForShutdown(bool save, bool nosave, bool force);
+  // In a forked child: closes the listening sockets (the parent keeps serving on them).
+  void CloseListeningSockets();
   // Set from a signal handler (SIGTERM, SIGINT); the cron turns it into a shutdown.
   static volatile int pending_shutdown_signal;
 
@@ -135,6 +142,7 @@ class Server : public KeyEvents {
   ServerStats& stats() { return stats_; }
   PubSub& pubsub() { return pubsub_; }
   Tiering& tiering() { return tiering_; }
+  RdbPersistence& rdb() { return *rdb_; }
 
   // --- maxmemory (eviction.cc) ---
   // Evicts keys by maxmemory-policy until used_memory is at most maxmemory. Returns false if
@@ -165,6 +173,9 @@ class Server : public KeyEvents {
   uint32_t AccessClockOf(const Entry* e) const;
   // Runs eviction and decides whether `cmd` may run; replies OOM and returns false if not.
   bool MemoryAllowsCommand(Client* c, Command* cmd);
+  // The command writes, or is PING, or is an EXEC of a transaction holding a write: what the
+  // MISCONF rule refuses.
+  bool CommandMayWrite(Client* c, Command* cmd) const;
   EventLoop& loop() { return loop_; }
   // The configured hz, clamped to 1..500 as Redis does: cron runs per second.
   int64_t effective_hz() const { return std::clamp<int64_t>(config_.hz, 1, 500); }
@@ -250,6 +261,7 @@ class Server : public KeyEvents {
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<Database>> dbs_;
   Tiering tiering_{&MemoryTiers::Get()};
+  std::unique_ptr<RdbPersistence> rdb_;
   Blocking blocking_{this};
   std::vector<uint32_t> shared_integer_clock_;  // LRU clocks of the shared integers
   EvictionPolicy eviction_policy_ = EvictionPolicy::kNoEviction;

@@ -117,6 +117,8 @@ std::vector<std::string> CommandTest::Events() {
 void CommandTest::SetUp() {
   RegisterAllCommands();
   config_.enable_debug_command = "yes";
+  // No save points: FLUSHALL and SHUTDOWN would otherwise write dump.rdb where tests run.
+  config_.save_params.clear();
   server_ = std::make_unique<Server>(config_);
   client_ = server_->CreateFakeClient();
 }

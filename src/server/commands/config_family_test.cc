@@ -39,6 +39,12 @@ void ResetIgnoredOptions() {
 
 class ConfigCommandTest : public CommandTest {
  protected:
+  void SetUp() override {
+    CommandTest::SetUp();
+    // CommandTest clears the save points (so tests write no dump.rdb); CONFIG GET's tests
+    // check the defaults.
+    server_->config().save_params = Config().save_params;
+  }
   void TearDown() override {
     CommandTest::TearDown();
     ResetIgnoredOptions();

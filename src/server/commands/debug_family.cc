@@ -359,12 +359,38 @@ void DebugHelp(CommandContext& ctx) {
                 "    Reply with a sample value of a RESP type: string, integer, double, bignum,",
                 "    null, array, set, map, attrib, push, verbatim, true, false.",
                 "RELOAD [option ...]",
-                "    Save and reload the dataset (not available until persistence exists).",
+                "    Save the RDB on disk and reload it back to memory. Options:",
+                "    * MERGE: merge the file into the dataset (its keys replace equal ones).",
+                "    * NOFLUSH: do not empty the dataset before loading.",
+                "    * NOSAVE: load the existing file without saving first.",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    0 stops the background expiry of keys not accessed; 1 resumes it.",
                 "SLEEP <seconds>",
                 "    Block the server for <seconds> (decimals allowed).",
             });
+}
+
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
+void DebugReload(CommandContext& ctx) {
+  bool save = true, flush = true, merge = false;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    if (ctx.ArgIs(i, "merge")) {
+      merge = true;
+    } else if (ctx.ArgIs(i, "noflush")) {
+      flush = false;
+    } else if (ctx.ArgIs(i, "nosave")) {
+      save = false;
+    } else {
+      ctx.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+      return;
+    }
+  }
+  std::string err = ctx.server().rdb().DebugReload(save, flush, merge);
+  if (err.empty()) {
+    ctx.reply().Ok();
+  } else {
+    ctx.Error(err);
+  }
 }
 
 // DEBUG subcommand [argument ...]
@@ -406,7 +432,7 @@ void DebugCommand(CommandContext& ctx) {
   } else if (sub("change-repl-id") && argc == 2) {
     ctx.reply().Ok();
   } else if (sub("reload")) {
-    ctx.Error("ERR DEBUG RELOAD is not available: persistence is not implemented yet");
+    DebugReload(ctx);
   } else {
     SubcommandSyntaxError(ctx);
   }

@@ -24,6 +24,7 @@ void RegisterHashCommands();         // hash_family.cc: HSET HGET ... HRANDFIELD
 void RegisterListCommands();         // list_family.cc: LPUSH ... BLMPOP
 void RegisterSetCommands();          // set_family.cc: SADD SREM ... SINTERCARD SSCAN
 void RegisterSortCommands();         // sort_family.cc: SORT SORT_RO
+void RegisterPersistenceCommands();  // persistence_family.cc: SAVE BGSAVE
 void RegisterGeoCommands();          // geo_family.cc: GEOADD GEOPOS ... GEOSEARCH GEORADIUS
 
 }  // namespace memkeydb

@@ -340,25 +340,45 @@ void InfoTiers(Server& server, InfoText& t) {
 
 void InfoPersistence(Server& server, InfoText& t) {
   t.Section("Persistence");
-  t.Add("loading", "0");
+  RdbPersistence& rdb = server.rdb();
+  const RdbPersistence::LoadingInfo& ld = rdb.loading();
+  t.Add("loading", ld.loading ? "1" : "0");
   t.Add("async_loading", "0");
+  if (ld.loading) {
+    // As Redis: the progress of the file being loaded (only while loading).
+    int64_t elapsed_s = NowMs() / 1000 - ld.start_s;
+    double perc = ld.total_bytes ? 100.0 * static_cast<double>(ld.loaded_bytes) /
+                                       static_cast<double>(ld.total_bytes)
+                                 : 0;
+    int64_t eta = 1;
+    if (elapsed_s > 0 && ld.loaded_bytes > 0) {
+      eta = static_cast<int64_t>((ld.total_bytes - ld.loaded_bytes) /
+                                 (ld.loaded_bytes / static_cast<uint64_t>(elapsed_s) + 1));
+    }
+    t.Add("loading_start_time", ld.start_s);
+    t.Add("loading_total_bytes", ld.total_bytes);
+    t.Add("loading_rdb_used_mem", ld.rdb_used_mem);
+    t.Add("loading_loaded_bytes", ld.loaded_bytes);
+    t.Fixed("loading_loaded_perc", perc, 2);
+    t.Add("loading_eta_seconds", eta);
+  }
   t.Add("current_cow_peak", "0");
   t.Add("current_cow_size", "0");
   t.Add("current_cow_size_age", "0");
-  t.Add("current_fork_perc", "0.00");
-  t.Add("current_save_keys_processed", "0");
-  t.Add("current_save_keys_total", "0");
+  t.Fixed("current_fork_perc", rdb.current_fork_perc(), 2);
+  t.Add("current_save_keys_processed", rdb.bgsave_in_progress() ? rdb.save_keys_processed() : 0);
+  t.Add("current_save_keys_total", rdb.bgsave_in_progress() ? rdb.save_keys_total() : 0);
   // `dirty` counts changes since the last successful save (a save resets it, as in Redis).
   t.Add("rdb_changes_since_last_save", std::max<int64_t>(0, server.dirty));
-  t.Add("rdb_bgsave_in_progress", "0");
+  t.Add("rdb_bgsave_in_progress", rdb.bgsave_in_progress() ? "1" : "0");
   t.Add("rdb_last_save_time", server.last_save_s);
-  t.Add("rdb_last_bgsave_status", "ok");
-  t.Add("rdb_last_bgsave_time_sec", "-1");
-  t.Add("rdb_current_bgsave_time_sec", "-1");
-  t.Add("rdb_saves", "0");
-  t.Add("rdb_last_cow_size", "0");
-  t.Add("rdb_last_load_keys_expired", "0");
-  t.Add("rdb_last_load_keys_loaded", "0");
+  t.Add("rdb_last_bgsave_status", rdb.last_bgsave_ok() ? "ok" : "err");
+  t.Add("rdb_last_bgsave_time_sec", rdb.last_bgsave_time_s());
+  t.Add("rdb_current_bgsave_time_sec", rdb.current_bgsave_seconds());
+  t.Add("rdb_saves", rdb.rdb_saves());
+  t.Add("rdb_last_cow_size", rdb.last_cow_bytes());
+  t.Add("rdb_last_load_keys_expired", rdb.last_load_keys_expired());
+  t.Add("rdb_last_load_keys_loaded", rdb.last_load_keys_loaded());
   t.Add("aof_enabled", server.config().appendonly ? "1" : "0");
   t.Add("aof_rewrite_in_progress", "0");
   t.Add("aof_rewrite_scheduled", "0");
@@ -405,8 +425,8 @@ void InfoStats(Server& server, InfoText& t) {
   t.Add("pubsub_channels", ps.channel_count());
   t.Add("pubsub_patterns", ps.pattern_count());
   t.Add("pubsubshard_channels", ps.shard_channel_count());
-  t.Add("latest_fork_usec", "0");
-  t.Add("total_forks", "0");
+  t.Add("latest_fork_usec", server.rdb().latest_fork_us());
+  t.Add("total_forks", server.rdb().total_forks());
   t.Add("migrate_cached_sockets", "0");
   t.Add("slave_expires_tracked_keys", "0");
   t.Add("active_defrag_hits", "0");

@@ -385,6 +385,7 @@ void FlushallCommand(CommandContext& ctx) {
   bool async;
   if (!ParseFlushMode(ctx, &async)) return;
   ctx.server().Flush(-1, async);
+  ctx.server().rdb().AfterFlushAll();
   ctx.reply().Ok();
 }
 

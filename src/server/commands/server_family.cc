@@ -1,4 +1,4 @@
-// Server lifecycle commands: TIME, LASTSAVE and SHUTDOWN. (INFO, CLIENT, MONITOR, SLOWLOG,
+// Server lifecycle commands: TIME, LASTSAVE and SHUTDOWN (SAVE and BGSAVE: persistence_family.cc). (INFO, CLIENT, MONITOR, SLOWLOG,
 // LATENCY, DEBUG and MEMORY have their own family files.) Replies and error texts follow Redis
 // 7.0.15.
 
@@ -32,14 +32,16 @@ void LastsaveCommand(CommandContext& ctx) { ctx.reply().Integer(ctx.server().las
 
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
 void ShutdownCommand(CommandContext& ctx) {
-  bool nosave = false, save = false, abort = false;
+  bool nosave = false, save = false, abort = false, force = false;
   for (size_t i = 1; i < ctx.argc(); ++i) {
     if (ctx.ArgIs(i, "nosave")) {
       nosave = true;
     } else if (ctx.ArgIs(i, "save")) {
       save = true;
-    } else if (ctx.ArgIs(i, "now") || ctx.ArgIs(i, "force")) {
-      // No replicas to wait for and no save that could fail: both have nothing to change.
+    } else if (ctx.ArgIs(i, "now")) {
+      // No replicas to wait for: nothing to cut short.
+    } else if (ctx.ArgIs(i, "force")) {
+      force = true;
     } else if (ctx.ArgIs(i, "abort")) {
       abort = true;
     } else {
@@ -56,36 +58,14 @@ void ShutdownCommand(CommandContext& ctx) {
     ctx.Error("ERR No shutdown in progress.");
     return;
   }
-  if (save) {
-    // Persistence does not exist yet: an explicit SAVE cannot be honoured, and Redis refuses
-    // to stop when its final save fails.
-    MKDB_LOG(kWarning) << "SHUTDOWN SAVE requested, but saving is not implemented yet.";
+  MKDB_LOG(kWarning) << "User requested shutdown...";
+  if (!ctx.server().PrepareForShutdown(save, nosave, force)) {
     ctx.Error("ERR Errors trying to SHUTDOWN. Check logs.");
     return;
   }
-  MKDB_LOG(kWarning) << "User requested shutdown...";
   ctx.server().RequestShutdown();
   // Like Redis, no reply: the connection simply closes.
   ctx.client().flags |= kClientCloseAfterReply;
-}
-
-// BGSAVE [SCHEDULE]
-// A forked snapshot is point-in-time only if every tier keeps fork copy-on-write. The file
-// backend maps its memory MAP_SHARED: a child would see the parent's later writes and write a
-// torn file, so BGSAVE refuses there. (RDB writing itself is the persistence work; until then
-// BGSAVE answers that it is not available.)
-void BgsaveCommand(CommandContext& ctx) {
-  if (ctx.argc() > 2 && !(ctx.argc() == 3 && ctx.ArgIs(2, "schedule"))) {
-    ctx.SyntaxError();
-    return;
-  }
-  if (!MemoryTiers::Get().fork_snapshot_safe()) {
-    ctx.Error(
-        "ERR Background save refused: the far-memory backend 'file' maps its memory MAP_SHARED, "
-        "so a forked child would not see a point-in-time snapshot and would write a torn file");
-    return;
-  }
-  ctx.Error("ERR Background save is not available: RDB persistence is not implemented yet");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -101,8 +81,6 @@ const CommandSpec kServerCommands[] = {
      "O(N) when saving, where N is the total number of keys in all databases when saving data, "
      "otherwise O(1)",
      "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]", ShutdownCommand},
-    {"bgsave", -1, kAdm | kCmdNoScript, 0, 0, 0, "server", "1.0.0",
-     "Asynchronously save the dataset to disk", "O(1)", "[SCHEDULE]", BgsaveCommand},
     {},
 };
 

@@ -651,8 +651,9 @@ TEST_F(ServerCommandsTest, ShutdownErrors) {
   EXPECT_EQ(Run({"multi"}), "OK");
   EXPECT_EQ(Run({"shutdown"}), "ERR Command not allowed inside a transaction");
   EXPECT_EQ(Run({"discard"}), "OK");
-  // memkeydb cannot save yet, so an explicit SAVE refuses to stop (as Redis does when its
-  // final save fails).
+  // A final save that fails (here: the file cannot be renamed into a missing directory) makes
+  // SHUTDOWN refuse to stop, as Redis does.
+  server_->config().dbfilename = "no-such-directory/dump.rdb";
   EXPECT_EQ(Run({"shutdown", "save"}), "ERR Errors trying to SHUTDOWN. Check logs.");
   EXPECT_FALSE(client_->has(kClientCloseAfterReply));
 }

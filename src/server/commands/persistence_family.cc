@@ -1,0 +1,67 @@
+// RDB persistence commands: SAVE and BGSAVE. (LASTSAVE and SHUTDOWN are in server_family.cc,
+// DEBUG RELOAD in debug_family.cc; the machinery is server/rdb_persistence.h.) Replies and
+// error texts follow Redis 7.0.15.
+
+#include "server/command_table.h"
+#include "server/commands/families.h"
+#include "server/commands/server_internal.h"
+#include "server/server.h"
+
+namespace memkeydb {
+namespace {
+
+// SAVE
+void SaveCommand(CommandContext& ctx) {
+  RdbPersistence& rdb = ctx.server().rdb();
+  if (rdb.bgsave_in_progress()) {
+    ctx.Error("ERR Background save already in progress");
+    return;
+  }
+  if (rdb.Save()) {
+    ctx.reply().Ok();
+  } else {
+    ctx.Error("ERR");
+  }
+}
+
+// BGSAVE [SCHEDULE]
+void BgsaveCommand(CommandContext& ctx) {
+  if (ctx.argc() > 2 || (ctx.argc() == 2 && !ctx.ArgIs(1, "schedule"))) {
+    ctx.SyntaxError();
+    return;
+  }
+  RdbPersistence& rdb = ctx.server().rdb();
+  if (rdb.bgsave_in_progress()) {
+    ctx.Error("ERR Background save already in progress");
+    return;
+  }
+  if (ctx.client().has(kClientExecuting)) {
+    // Inside EXEC a fork would snapshot half a transaction: run it from the cron instead.
+    rdb.ScheduleBackgroundSave();
+    ctx.reply().SimpleString("Background saving scheduled");
+    return;
+  }
+  std::string err = rdb.StartBackgroundSave();
+  if (!err.empty()) {
+    ctx.Error(err);
+    return;
+  }
+  ctx.reply().SimpleString("Background saving started");
+}
+
+constexpr uint32_t kPersist = kCmdAdmin | kCmdNoScript;
+
+const CommandSpec kPersistenceCommands[] = {
+    {"save", 1, kPersist | kCmdNoMulti, 0, 0, 0, "server", "1.0.0",
+     "Synchronously save the dataset to disk", "O(N) where N is the total number of keys in all "
+     "databases", "", SaveCommand},
+    {"bgsave", -1, kPersist, 0, 0, 0, "server", "1.0.0", "Asynchronously save the dataset to disk",
+     "O(1)", "[SCHEDULE]", BgsaveCommand},
+    {},
+};
+
+}  // namespace
+
+void RegisterPersistenceCommands() { CommandTable::Get().Register(kPersistenceCommands); }
+
+}  // namespace memkeydb

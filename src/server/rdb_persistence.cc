@@ -1,0 +1,518 @@
+#include "server/rdb_persistence.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "memory/memory_tiers.h"
+#include "server/server.h"
+
+namespace memkeydb {
+namespace {
+
+// After a failed BGSAVE, save points wait this long before trying again (Redis's rule).
+constexpr int64_t kBgsaveRetryDelayS = 5;
+// A child reports its progress at most this often.
+constexpr int64_t kChildReportPeriodUs = 100000;
+
+std::string ErrnoText() { return strerror(errno); }
+
+// Syncs the directory holding `path`, so a rename survives a crash.
+void FsyncDirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return;
+  fsync(fd);
+  close(fd);
+}
+
+// Bytes this process's pages cost that the parent does not share (copy-on-write).
+uint64_t PrivateDirtyBytes() {
+  FILE* f = fopen("/proc/self/smaps_rollup", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  uint64_t kb = 0;
+  while (fgets(line, sizeof(line), f) != nullptr) {
+    unsigned long long v;
+    if (sscanf(line, "Private_Dirty: %llu kB", &v) == 1) kb += v;
+  }
+  fclose(f);
+  return kb * 1024;
+}
+
+// A snapshot consumer that counts keys and sends the count to the parent now and then.
+class ReportingConsumer : public SnapshotConsumer {
+ public:
+  ReportingConsumer(SnapshotConsumer* inner, int report_fd) : inner_(inner), fd_(report_fd) {}
+  bool DbSize(int db, uint64_t keys, uint64_t expires) override {
+    return inner_->DbSize(db, keys, expires);
+  }
+  bool Key(int db, const Entry& e) override {
+    ++keys_;
+    if ((keys_ & 1023) == 0 && fd_ >= 0) {
+      int64_t now = MonotonicUs();
+      if (now - last_us_ >= kChildReportPeriodUs) {
+        last_us_ = now;
+        uint64_t msg[3] = {keys_, 0, 0};
+        ssize_t ignored = write(fd_, msg, sizeof(msg));
+        (void)ignored;
+      }
+    }
+    return inner_->Key(db, e);
+  }
+  uint64_t keys() const { return keys_; }
+
+ private:
+  SnapshotConsumer* inner_;
+  int fd_;
+  uint64_t keys_ = 0;
+  int64_t last_us_ = 0;
+};
+
+}  // namespace
+
+RdbPersistence::~RdbPersistence() {
+  if (child_pipe_ >= 0) close(child_pipe_);
+}
+
+std::vector<Database*> RdbPersistence::Databases() const {
+  std::vector<Database*> dbs;
+  for (int i = 0; i < server_->db_count(); ++i) dbs.push_back(&server_->db(i));
+  return dbs;
+}
+
+rdb::RdbWriterOptions RdbPersistence::WriterOptions() const {
+  const Config& c = server_->config();
+  rdb::RdbWriterOptions o;
+  o.compress = c.rdbcompression;
+  o.checksum = c.rdbchecksum;
+  EvictionPolicy p = server_->eviction_policy();
+  if (server_->lfu_policy()) {
+    int64_t decay = c.lfu_decay_time;
+    o.lfu_counter = [decay](uint32_t clock) {
+      return static_cast<uint8_t>(LfuDecayedCounter(clock, decay));
+    };
+  } else if (p == EvictionPolicy::kVolatileLru || p == EvictionPolicy::kAllkeysLru) {
+    uint32_t now = LruClock();
+    o.idle_seconds = [now](uint32_t clock) { return LruIdleSeconds(clock, now); };
+  }
+  return o;
+}
+
+rdb::RdbAux RdbPersistence::Aux() const {
+  rdb::RdbAux aux;
+  aux.ctime_s = NowMs() / 1000;
+  aux.used_mem = MemoryTiers::Get().used_total();
+  return aux;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SAVE
+
+bool RdbPersistence::WriteFile(const std::string& final_path, bool rename_into_place) {
+  std::string temp = "temp-" + std::to_string(getpid()) + ".rdb";
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    char cwd[4096];
+    MKDB_LOG(kWarning) << "Failed opening the temp RDB file " << temp << " (in server root dir "
+                       << (getcwd(cwd, sizeof(cwd)) ? cwd : "unknown")
+                       << ") for saving: " << ErrnoText();
+    return false;
+  }
+  rdb::RdbFileWriter writer(rdb::RdbFileWriter::FdSink(fd), WriterOptions());
+  bool ok = writer.Begin(Aux()) && EmitAllKeys(Databases(), &writer) && writer.Finish();
+  if (ok && fsync(fd) != 0) ok = false;
+  int saved_errno = errno;
+  close(fd);
+  if (!ok) {
+    errno = saved_errno;
+    MKDB_LOG(kWarning) << "Write error saving DB on disk: " << ErrnoText();
+    unlink(temp.c_str());
+    return false;
+  }
+  if (!rename_into_place) return true;
+  if (rename(temp.c_str(), final_path.c_str()) != 0) {
+    MKDB_LOG(kWarning) << "Error moving temp DB file " << temp << " on the final destination "
+                       << final_path << " (in server root dir): " << ErrnoText();
+    unlink(temp.c_str());
+    return false;
+  }
+  FsyncDirOf(final_path);
+  return true;
+}
+
+bool RdbPersistence::Save() {
+  if (bgsave_in_progress()) {
+    MKDB_LOG(kWarning) << "Background save already in progress";
+    return false;
+  }
+  if (!WriteFile(server_->config().dbfilename, true)) return false;
+  MKDB_LOG(kNotice) << "DB saved on disk";
+  server_->dirty = 0;
+  server_->last_save_s = NowMs() / 1000;
+  last_bgsave_ok_ = true;
+  ++rdb_saves_;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// BGSAVE
+
+bool RdbPersistence::WritesDenied() const {
+  const Config& c = server_->config();
+  return c.stop_writes_on_bgsave_error && !c.save_params.empty() && !last_bgsave_ok_;
+}
+
+std::string RdbPersistence::StartBackgroundSave() {
+  if (bgsave_in_progress()) return "ERR Background save already in progress";
+  std::string err = ForkSave(server_->config().dbfilename, false);
+  if (err.empty()) bgsave_scheduled_ = false;
+  return err;
+}
+
+std::string RdbPersistence::SaveForSync(SaveListener listener) {
+  if (bgsave_in_progress() && child_for_sync_) {
+    sync_waiters_.push_back(std::move(listener));
+    return "";
+  }
+  if (bgsave_in_progress()) return "ERR Background save already in progress";
+  std::string err = ForkSave("", true);
+  if (err.empty()) sync_waiters_.push_back(std::move(listener));
+  return err;
+}
+
+std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_sync) {
+  const Config& c = server_->config();
+  bool fork_safe = MemoryTiers::Get().fork_snapshot_safe();
+  bool use_fork = c.snapshot_mode == "fork" || (c.snapshot_mode == "auto" && fork_safe);
+  if (!use_fork) {
+    // The inline snapshot (the server walking the keyspace itself) is not built yet.
+    return fork_safe
+               ? "ERR Background save refused: snapshot-mode is inline, and the inline snapshot "
+                 "is not available yet"
+               : "ERR Background save refused: the far-memory backend 'file' maps its memory "
+                 "MAP_SHARED, so a forked child would not see a point-in-time snapshot and would "
+                 "write a torn file";
+  }
+  if (!fork_safe) {
+    return "ERR Background save refused: snapshot-mode is fork, but the far-memory backend "
+           "'file' maps its memory MAP_SHARED, so a forked child would write a torn file";
+  }
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return "ERR Can't create a pipe for the child: " + ErrnoText();
+  uint64_t total = 0;
+  for (Database* db : Databases()) total += db->size();
+  last_bgsave_try_s_ = NowMs() / 1000;
+  int64_t start_us = MonotonicUs();
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::string temp = for_sync ? "temp-sync-" + std::to_string(getpid()) + ".rdb"
+                                : "temp-" + std::to_string(getpid()) + ".rdb";
+    ChildMain(temp, fds[1]);
+  }
+  close(fds[1]);
+  if (pid < 0) {
+    close(fds[0]);
+    last_bgsave_ok_ = false;
+    MKDB_LOG(kWarning) << "Can't save in background: fork: " << ErrnoText();
+    return "ERR Background save failed: fork: " + ErrnoText();
+  }
+  latest_fork_us_ = MonotonicUs() - start_us;
+  ++total_forks_;
+  server_->RecordLatency("fork", latest_fork_us_ / 1000);
+  fcntl(fds[0], F_SETFL, O_NONBLOCK);
+  child_pid_ = pid;
+  child_pipe_ = fds[0];
+  child_start_ms_ = NowMs();
+  child_final_path_ = final_path;
+  child_for_sync_ = for_sync;
+  child_dirty_before_ = server_->dirty;
+  child_keys_processed_ = 0;
+  child_keys_total_ = total;
+  child_cow_bytes_ = 0;
+  MKDB_LOG(kNotice) << "Background saving started by pid " << pid;
+  return "";
+}
+
+void RdbPersistence::ChildMain(const std::string& temp_path, int report_fd) {
+  // Signals: the parent stops a save with SIGUSR1; SIGTERM and SIGINT end the child at once
+  // (the parent's handlers only set a flag its loop would read).
+  signal(SIGUSR1, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGPIPE, SIG_IGN);
+  server_->CloseListeningSockets();
+  int fd = open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    MKDB_LOG(kWarning) << "Failed opening the temp RDB file " << temp_path
+                       << " for saving: " << ErrnoText();
+    _exit(1);
+  }
+  rdb::RdbFileWriter writer(rdb::RdbFileWriter::FdSink(fd), WriterOptions());
+  ReportingConsumer consumer(&writer, report_fd);
+  bool ok = writer.Begin(Aux()) && EmitAllKeys(Databases(), &consumer) && writer.Finish() &&
+            fsync(fd) == 0;
+  if (!ok) {
+    MKDB_LOG(kWarning) << "Write error saving DB on disk: " << ErrnoText();
+    close(fd);
+    unlink(temp_path.c_str());
+    _exit(1);
+  }
+  close(fd);
+  MKDB_LOG(kNotice) << "DB saved on disk";
+  uint64_t cow = PrivateDirtyBytes();
+  if (cow > 0) {
+    MKDB_LOG(kNotice) << "Fork CoW for RDB: current " << cow / (1024 * 1024) << " MB, peak "
+                      << cow / (1024 * 1024) << " MB, average " << cow / (1024 * 1024) << " MB";
+  }
+  uint64_t msg[3] = {consumer.keys(), cow, 1};
+  ssize_t ignored = write(report_fd, msg, sizeof(msg));
+  (void)ignored;
+  _exit(0);
+}
+
+void RdbPersistence::ReadChildReports() {
+  if (child_pipe_ < 0) return;
+  uint64_t msg[3];
+  while (read(child_pipe_, msg, sizeof(msg)) == static_cast<ssize_t>(sizeof(msg))) {
+    child_keys_processed_ = msg[0];
+    if (msg[2] != 0) child_cow_bytes_ = static_cast<int64_t>(msg[1]);
+  }
+}
+
+void RdbPersistence::KillBackgroundSave() {
+  if (!bgsave_in_progress()) return;
+  MKDB_LOG(kNotice) << "Killing running BGSAVE child: " << child_pid_;
+  kill(child_pid_, SIGUSR1);
+  int status;
+  while (waitpid(child_pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::string temp = (child_for_sync_ ? "temp-sync-" : "temp-") + std::to_string(child_pid_) + ".rdb";
+  unlink(temp.c_str());
+  close(child_pipe_);
+  child_pipe_ = -1;
+  child_pid_ = -1;
+  auto waiters = std::move(sync_waiters_);
+  sync_waiters_.clear();
+  for (auto& w : waiters) w(false, "");
+}
+
+void RdbPersistence::ChildDone(int status) {
+  ReadChildReports();
+  pid_t pid = child_pid_;
+  close(child_pipe_);
+  child_pipe_ = -1;
+  child_pid_ = -1;
+  int64_t now_ms = NowMs();
+  last_bgsave_time_s_ = (now_ms - child_start_ms_) / 1000;
+  std::string temp = (child_for_sync_ ? "temp-sync-" : "temp-") + std::to_string(pid) + ".rdb";
+  bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  bool by_signal = WIFSIGNALED(status);
+  if (ok && !child_for_sync_) {
+    if (rename(temp.c_str(), child_final_path_.c_str()) != 0) {
+      MKDB_LOG(kWarning) << "Error moving temp DB file " << temp << " on the final destination "
+                         << child_final_path_ << ": " << ErrnoText();
+      ok = false;
+    } else {
+      FsyncDirOf(child_final_path_);
+    }
+  }
+  if (ok) {
+    MKDB_LOG(kNotice) << "Background saving terminated with success";
+    last_cow_bytes_ = child_cow_bytes_;
+    if (!child_for_sync_) {
+      server_->dirty -= child_dirty_before_;
+      server_->last_save_s = now_ms / 1000;
+      ++rdb_saves_;
+    }
+    last_bgsave_ok_ = true;
+  } else {
+    if (by_signal) {
+      MKDB_LOG(kWarning) << "Background saving terminated by signal " << WTERMSIG(status);
+    } else {
+      MKDB_LOG(kWarning) << "Background saving error";
+    }
+    unlink(temp.c_str());
+    // A save stopped on purpose (SIGUSR1) is not a failure of the disk.
+    if (!(by_signal && WTERMSIG(status) == SIGUSR1)) last_bgsave_ok_ = false;
+  }
+  auto waiters = std::move(sync_waiters_);
+  sync_waiters_.clear();
+  for (auto& w : waiters) w(ok, child_for_sync_ && ok ? temp : "");
+  if (child_for_sync_ && ok && waiters.empty()) unlink(temp.c_str());
+}
+
+void RdbPersistence::AfterFlushAll() {
+  if (bgsave_in_progress() && !child_for_sync_) KillBackgroundSave();
+  ++server_->dirty;
+  // Saved after counting FLUSHALL itself: rdb_changes_since_last_save is then 0, as in 7.0.15.
+  if (!server_->config().save_params.empty()) Save();
+}
+
+int64_t RdbPersistence::current_bgsave_seconds() const {
+  return bgsave_in_progress() ? (NowMs() - child_start_ms_) / 1000 : -1;
+}
+
+double RdbPersistence::current_fork_perc() const {
+  if (!bgsave_in_progress() || child_keys_total_ == 0) return 0;
+  return 100.0 * static_cast<double>(child_keys_processed_) /
+         static_cast<double>(child_keys_total_);
+}
+
+void RdbPersistence::ApplySavePoints(int64_t now_s) {
+  if (bgsave_in_progress()) return;
+  bool may_retry = now_s - last_bgsave_try_s_ > kBgsaveRetryDelayS || last_bgsave_ok_;
+  for (const auto& [seconds, changes] : server_->config().save_params) {
+    if (server_->dirty >= changes && now_s - server_->last_save_s > seconds && may_retry) {
+      MKDB_LOG(kNotice) << changes << " changes in " << seconds << " seconds. Saving...";
+      std::string err = StartBackgroundSave();
+      if (!err.empty()) MKDB_LOG(kWarning) << err;
+      return;
+    }
+  }
+  if (bgsave_scheduled_ && may_retry) {
+    std::string err = StartBackgroundSave();
+    if (!err.empty()) MKDB_LOG(kWarning) << err;
+  }
+}
+
+void RdbPersistence::Cron() {
+  if (bgsave_in_progress()) {
+    ReadChildReports();
+    int status;
+    pid_t r = waitpid(child_pid_, &status, WNOHANG);
+    if (r == child_pid_) {
+      ChildDone(status);
+    } else if (r < 0 && errno == ECHILD) {
+      ChildDone(1 << 8);  // reaped elsewhere: count it as failed
+    }
+  }
+  ApplySavePoints(NowMs() / 1000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+bool RdbPersistence::LoadFile(const std::string& path, bool fresh, bool merge,
+                              std::string* error) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = "Fatal error loading the DB: " + ErrnoText() + ". Exiting.";
+    return false;
+  }
+  struct stat st;
+  fstat(fd, &st);
+  std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { close(*f); });
+  int64_t start_ms = NowMs();
+  loading_ = LoadingInfo{true, start_ms / 1000, static_cast<uint64_t>(st.st_size), 0, 0, start_ms};
+  std::vector<std::unique_ptr<Database>> fresh_dbs;
+  std::vector<Database*> targets;
+  if (fresh) {
+    for (int i = 0; i < server_->db_count(); ++i) {
+      fresh_dbs.push_back(std::make_unique<Database>(i));
+      targets.push_back(fresh_dbs.back().get());
+    }
+  } else {
+    targets = Databases();
+  }
+  rdb::RdbLoadOptions opts;
+  opts.now_ms = start_ms;
+  opts.skip_expired = true;
+  opts.allow_duplicates = merge;
+  Tiering& tiering = server_->tiering();
+  opts.on_key = [&tiering] { tiering.OnKeyLoaded(); };
+  int64_t last_log_ms = start_ms;
+  opts.on_progress = [this, &last_log_ms](uint64_t offset) {
+    loading_.loaded_bytes = offset;
+    int64_t now = NowMs();
+    if (now - last_log_ms >= 5000) {
+      last_log_ms = now;
+      MKDB_LOG(kNotice) << "Loading RDB: " << offset << " of " << loading_.total_bytes
+                        << " bytes read ("
+                        << (loading_.total_bytes ? offset * 100 / loading_.total_bytes : 100)
+                        << "%)";
+    }
+  };
+  if (server_->lfu_policy()) {
+    opts.clock_from_freq = [](uint8_t freq) {
+      return ((static_cast<uint32_t>(NowMs() / 60000) & 0xffff) << 8) | freq;
+    };
+  } else if (server_->lru_or_lfu_policy()) {
+    uint32_t now = LruClock();
+    opts.clock_from_idle = [now](uint64_t idle) {
+      if (idle > now) idle = now;  // older than the clock can say: as old as it can say
+      return static_cast<uint32_t>(now - idle) & Entry::kClockMask;
+    };
+  }
+  rdb::RdbIn in(fd, static_cast<uint64_t>(st.st_size));
+  rdb::RdbLoadResult result;
+  bool ok = rdb::LoadRdb(in, targets, opts, &result);
+  loading_.loaded_bytes = in.offset();
+  loading_.loading = false;
+  if (!ok) {
+    *error = result.error;
+    return false;
+  }
+  if (fresh) {
+    for (int i = 0; i < server_->db_count(); ++i) {
+      server_->TouchAllWatchedKeysInDb(i, i);
+      server_->db(i).SwapContents(fresh_dbs[i].get());
+      // The old contents are freed off the main thread.
+      fresh_dbs[i]->ClearAsync();
+    }
+  }
+  last_load_loaded_ = result.keys_loaded;
+  last_load_expired_ = result.keys_expired;
+  last_load_result_ = result;
+  MKDB_LOG(kNotice) << "Done loading RDB, keys loaded: " << result.keys_loaded
+                    << ", keys expired: " << result.keys_expired << ".";
+  return true;
+}
+
+bool RdbPersistence::LoadAtStartup() {
+  const std::string& path = server_->config().dbfilename;
+  if (access(path.c_str(), F_OK) != 0) return true;
+  int64_t start_us = MonotonicUs();
+  std::string error;
+  // Start-up loads straight into the (empty) databases: a failure stops the server anyway.
+  if (!LoadFile(path, false, false, &error)) {
+    MKDB_LOG(kWarning) << error;
+    MKDB_LOG(kWarning) << "Fatal error loading the DB (" << path << "), check server logs. "
+                       << "Exiting.";
+    return false;
+  }
+  char secs[32];
+  snprintf(secs, sizeof(secs), "%.3f", static_cast<double>(MonotonicUs() - start_us) / 1e6);
+  MKDB_LOG(kNotice) << "DB loaded from disk: " << secs << " seconds";
+  return true;
+}
+
+std::string RdbPersistence::DebugReload(bool save, bool flush, bool merge) {
+  const std::string& path = server_->config().dbfilename;
+  if (save) {
+    if (bgsave_in_progress()) KillBackgroundSave();
+    if (!WriteFile(path, true)) return "ERR";
+    server_->dirty = 0;
+    server_->last_save_s = NowMs() / 1000;
+  }
+  std::string error;
+  if (!LoadFile(path, flush, merge, &error)) {
+    MKDB_LOG(kWarning) << error;
+    return "ERR Error trying to load the RDB dump, check server logs.";
+  }
+  MKDB_LOG(kNotice) << "DB reloaded by DEBUG RELOAD";
+  return "";
+}
+
+}  // namespace memkeydb

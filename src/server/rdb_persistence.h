@@ -1,0 +1,140 @@
+// RdbPersistence: the server's RDB snapshots — SAVE, BGSAVE (a forked child, or the inline
+// snapshot on far tiers a fork cannot copy), save points, loading at start-up and DEBUG RELOAD,
+// the stop-writes-on-bgsave-error rule, and the INFO persistence/stats fields they feed.
+//
+// Files are written crash-safely: to temp-<pid>.rdb in `dir`, fsynced, renamed over
+// `dbfilename`, then the directory is fsynced. A failed save leaves the old file as it was.
+//
+// A forked child writes the snapshot with ordinary memory only (file buffers from malloc) and
+// never frees or allocates through the tier layer; it reports the bytes its copy-on-write cost
+// over a pipe and exits with _exit. The parent reaps it from the cron and renames its file.
+//
+// REQUIRES: main thread (the fork child runs only ChildMain and exits).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "persistence/rdb_file.h"
+
+namespace memkeydb {
+
+class Server;
+
+class RdbPersistence {
+ public:
+  explicit RdbPersistence(Server* server) : server_(server) {}
+  ~RdbPersistence();
+  RdbPersistence(const RdbPersistence&) = delete;
+  RdbPersistence& operator=(const RdbPersistence&) = delete;
+
+  // --- saving ---
+  // SAVE: writes the dataset to `dbfilename` now. False (after logging why) on failure.
+  bool Save();
+  // BGSAVE. Returns "" when started, or the error reply.
+  std::string StartBackgroundSave();
+  // Why a BGSAVE cannot start now ("" if it can), and whether it should be scheduled instead.
+  bool bgsave_in_progress() const { return child_pid_ > 0; }
+  void ScheduleBackgroundSave() { bgsave_scheduled_ = true; }
+  // Stops a BGSAVE in progress and removes its temporary file (SHUTDOWN, FLUSHALL).
+  void KillBackgroundSave();
+  // FLUSHALL: a background save of the old data is pointless; with save points the (empty)
+  // dataset is saved at once, as Redis does.
+  void AfterFlushAll();
+  // From the cron: reaps the child, reads its progress, fires save points and scheduled saves.
+  void Cron();
+
+  // --- loading ---
+  // Start-up: loads `dbfilename` from `dir` if it exists. False if it exists and cannot be
+  // loaded (the server must not start); the reason has been logged.
+  bool LoadAtStartup();
+  // DEBUG RELOAD. Returns "" or the error reply.
+  std::string DebugReload(bool save, bool flush, bool merge);
+  // Reads `path` into the databases. `fresh`: into new databases swapped in on success (the old
+  // data survives a failure), else into the live ones. Logs like Redis.
+  bool LoadFile(const std::string& path, bool fresh, bool merge, std::string* error);
+
+  // --- state for commands and INFO ---
+  // The MISCONF rule: writes (and PING) are refused after a failed background save while save
+  // points exist and stop-writes-on-bgsave-error is on.
+  bool WritesDenied() const;
+  bool last_bgsave_ok() const { return last_bgsave_ok_; }
+  int64_t last_bgsave_time_s() const { return last_bgsave_time_s_; }
+  int64_t bgsave_start_s() const { return child_start_ms_ / 1000; }
+  int64_t rdb_saves() const { return rdb_saves_; }
+  int64_t last_cow_bytes() const { return last_cow_bytes_; }
+  uint64_t last_load_keys_loaded() const { return last_load_loaded_; }
+  uint64_t last_load_keys_expired() const { return last_load_expired_; }
+  uint64_t save_keys_processed() const { return child_keys_processed_; }
+  uint64_t save_keys_total() const { return child_keys_total_; }
+  int64_t latest_fork_us() const { return latest_fork_us_; }
+  uint64_t total_forks() const { return total_forks_; }
+  int64_t current_bgsave_seconds() const;
+  double current_fork_perc() const;
+
+  struct LoadingInfo {
+    bool loading = false;
+    int64_t start_s = 0;
+    uint64_t total_bytes = 0;
+    uint64_t loaded_bytes = 0;
+    int64_t rdb_used_mem = 0;
+    int64_t start_ms = 0;
+  };
+  const LoadingInfo& loading() const { return loading_; }
+  // Replication ids found in the last file loaded (for a later PSYNC).
+  const rdb::RdbLoadResult& last_load() const { return last_load_result_; }
+
+  // Called when a background save ends: `ok`, and the file it wrote (SYNC waits on these).
+  using SaveListener = std::function<void(bool ok, const std::string& path)>;
+  // Starts (or joins) a background save into a private file for a full sync. The listener owns
+  // the file once called. Returns "" or the error.
+  std::string SaveForSync(SaveListener listener);
+
+ private:
+  struct ChildReport {
+    uint64_t keys = 0;
+    uint64_t cow_bytes = 0;
+    uint8_t final = 0;
+  };
+
+  rdb::RdbWriterOptions WriterOptions() const;
+  rdb::RdbAux Aux() const;
+  std::vector<Database*> Databases() const;
+  // Writes the snapshot to `path` in-process (SAVE, DEBUG RELOAD, SHUTDOWN). Crash-safe.
+  bool WriteFile(const std::string& final_path, bool rename_into_place);
+  std::string ForkSave(const std::string& final_path, bool for_sync);
+  [[noreturn]] void ChildMain(const std::string& temp_path, int report_fd);
+  void ReadChildReports();
+  void ChildDone(int status);
+  void ApplySavePoints(int64_t now_s);
+
+  Server* server_;
+  pid_t child_pid_ = -1;
+  int child_pipe_ = -1;
+  int64_t child_start_ms_ = 0;
+  std::string child_final_path_;  // rename target when the child succeeds ("" for a sync)
+  bool child_for_sync_ = false;
+  int64_t child_dirty_before_ = 0;
+  uint64_t child_keys_processed_ = 0;
+  uint64_t child_keys_total_ = 0;
+  int64_t child_cow_bytes_ = 0;
+  bool bgsave_scheduled_ = false;
+  bool last_bgsave_ok_ = true;
+  int64_t last_bgsave_try_s_ = 0;
+  int64_t last_bgsave_time_s_ = -1;
+  int64_t rdb_saves_ = 0;
+  int64_t last_cow_bytes_ = 0;
+  uint64_t last_load_loaded_ = 0;
+  uint64_t last_load_expired_ = 0;
+  int64_t latest_fork_us_ = 0;
+  uint64_t total_forks_ = 0;
+  LoadingInfo loading_;
+  rdb::RdbLoadResult last_load_result_;
+  std::vector<SaveListener> sync_waiters_;
+};
+
+}  // namespace memkeydb
