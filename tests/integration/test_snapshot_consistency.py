@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -216,4 +217,57 @@ def test_bgsave_under_writes_is_a_consistent_cut(mode, seed):
         srv.stop()
         if srv2 is not None:
             srv2.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_inline_file_with_interleaved_databases_loads_in_redis(seed):
+    """Keys of several databases interleave in an inline file (a write emits a key of a database
+    the walk has not reached): redis-check-rdb accepts it and redis-server 7.0.15 loads the same
+    dataset memkeydb loads."""
+    rng = random.Random(seed)
+    tmp = tempfile.mkdtemp(prefix="snapshot-interleave-")
+    srv = servers.start_memkeydb(snapshot_mode="inline")
+    others = []
+    try:
+        c = srv.connect(timeout=120)
+        n = nkeys() // 2
+        for db in (0, 1, 2):
+            c.execute("SELECT", db)
+            for s in range(0, n, 2000):
+                assert all(r.kind == "+" for r in c.pipeline(
+                    [[b"SET", b"d%d:%d" % (db, i), b"%d" % rng.randrange(1 << 40) + b"z" * (i % 50)]
+                     for i in range(s, min(n, s + 2000))]))
+        w = srv.connect(timeout=120)
+        w.execute("SELECT", 2)
+        assert c.execute("BGSAVE") == Reply("+", b"Background saving started")
+        writes = 0
+        while c.info("persistence")["rdb_bgsave_in_progress"] == "1":
+            # Changes in database 2 while the walk is still in database 0 or 1.
+            w.pipeline([[b"SET", b"d2:%d" % rng.randrange(n), b"new"] for _ in range(50)])
+            writes += 50
+        assert c.info("persistence")["rdb_last_bgsave_status"] == "ok"
+        assert writes > 0
+        path = os.path.join(tmp, "dump.rdb")
+        shutil.copy(os.path.join(srv.dir, "dump.rdb"), path)
+        check = subprocess.run(["redis-check-rdb", path], capture_output=True, text=True,
+                               timeout=120)
+        assert check.returncode == 0 and "RDB looks OK" in check.stdout, check.stdout
+        digests = []
+        for start_fn in (servers.start_redis, servers.start_memkeydb):
+            d = tempfile.mkdtemp(prefix="load-", dir=tmp)
+            shutil.copy(path, os.path.join(d, "dump.rdb"))
+            s = start_fn(dir=d)
+            others.append(s)
+            sc = s.connect(timeout=120)
+            sizes = []
+            for db in (0, 1, 2):
+                sc.execute("SELECT", db)
+                sizes.append(int(sc.execute("DBSIZE").value))
+            digests.append((sizes, sc.execute("DEBUG", "DIGEST").value))
+        assert digests[0] == digests[1], digests
+        assert digests[0][0] == [n, n, n]
+    finally:
+        srv.stop()
+        for s in others:
+            s.stop()
         shutil.rmtree(tmp, ignore_errors=True)
