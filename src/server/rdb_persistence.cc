@@ -426,7 +426,11 @@ void RdbPersistence::Cron() {
 
 std::string RdbPersistence::StartInlineSave(const std::string& final_path, bool for_sync) {
   auto save = std::make_unique<InlineSave>();
-  save->temp = (for_sync ? "temp-sync-" : "temp-") + std::to_string(getpid()) + ".rdb";
+  // A sync file belongs to its listener once the save ends, so each gets its own name.
+  static uint64_t sync_saves = 0;
+  save->temp = for_sync ? "temp-sync-" + std::to_string(getpid()) + "-" +
+                              std::to_string(++sync_saves) + ".rdb"
+                        : "temp-" + std::to_string(getpid()) + ".rdb";
   last_bgsave_try_s_ = NowMs() / 1000;
   save->fd = open(save->temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (save->fd < 0) {
@@ -469,12 +473,11 @@ int64_t RdbPersistence::InlineSaveTick() {
   if (inline_ == nullptr) return kIdleUs;
   bool finished = inline_->snapshot->Step(MonotonicUs() + kInlineSliceUs);
   child_keys_processed_ = inline_->counter->keys();
-  if (inline_->snapshot->failed()) {
-    EndInlineSave(false, false);
-    return kIdleUs;
-  }
+  // After a write error the walk goes on, marking without writing, in the same slices: ending
+  // the snapshot now would finish the marks in one pause.
   if (!finished) return kInlineSlicePeriodUs - kInlineSliceUs;
-  bool ok = inline_->writer->Finish() && fsync(inline_->fd) == 0;
+  bool ok = !inline_->snapshot->failed() && inline_->writer->Finish() &&
+            fsync(inline_->fd) == 0;
   EndInlineSave(ok, false);
   return kIdleUs;
 }
@@ -483,7 +486,6 @@ void RdbPersistence::EndInlineSave(bool ok, bool killed) {
   std::unique_ptr<InlineSave> save = std::move(inline_);
   // An unfinished snapshot finishes its marks here (InlineSnapshot's destructor).
   save->snapshot.reset();
-  int saved_errno = errno;
   close(save->fd);
   int64_t now_ms = NowMs();
   last_bgsave_time_s_ = (now_ms - child_start_ms_) / 1000;
@@ -507,8 +509,7 @@ void RdbPersistence::EndInlineSave(bool ok, bool killed) {
     last_bgsave_ok_ = true;
   } else {
     if (!killed) {
-      errno = saved_errno;
-      MKDB_LOG(kWarning) << "Background saving error: " << ErrnoText();
+      MKDB_LOG(kWarning) << "Background saving error";
       last_bgsave_ok_ = false;
     }
     unlink(save->temp.c_str());
