@@ -39,8 +39,10 @@ Client::~Client() {
 
 void Client::OnIoEvent(uint32_t events) {
   if (has(kClientCloseAsap)) return;
-  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) HandleReadable();
-  if ((events & EPOLLOUT) && !has(kClientCloseAsap)) Flush();
+  // Writes first: replies produced by this read must wait for before-sleep, which writes the
+  // AOF (and fsyncs it under appendfsync always) before they go out.
+  if (events & EPOLLOUT) Flush();
+  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && !has(kClientCloseAsap)) HandleReadable();
 }
 
 void Client::EnsureReadSpace(size_t want) {

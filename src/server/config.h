@@ -65,6 +65,14 @@ struct Config {
   bool appendonly = false;
   std::string appendfilename = "appendonly.aof";
   std::string appendfsync = "everysec";
+  std::string appenddirname = "appendonlydir";
+  bool aof_load_truncated = true;
+  bool aof_use_rdb_preamble = true;
+  bool aof_timestamp_enabled = false;
+  bool no_appendfsync_on_rewrite = false;
+  bool aof_rewrite_incremental_fsync = true;
+  int64_t auto_aof_rewrite_percentage = 100;
+  int64_t auto_aof_rewrite_min_size = 64LL << 20;
   std::string enable_debug_command = "no";  // yes | no | local
   int64_t slowlog_log_slower_than = 10000;
   int64_t slowlog_max_len = 128;

@@ -259,13 +259,13 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_bool("lazyfree-lazy-server-del", {}, 0, false);
   ign_bool("repl-disable-tcp-nodelay", {}, 0, false);
   ign_bool("repl-diskless-sync", {}, 0, true);
-  ign_bool("aof-rewrite-incremental-fsync", {}, 0, true);
-  ign_bool("no-appendfsync-on-rewrite", {}, 0, false);
+  d.push_back(BoolOption("aof-rewrite-incremental-fsync", {}, 0, &Config::aof_rewrite_incremental_fsync));
+  d.push_back(BoolOption("no-appendfsync-on-rewrite", {}, 0, &Config::no_appendfsync_on_rewrite));
   ign_bool("cluster-require-full-coverage", {}, 0, true);
   ign_bool("rdb-save-incremental-fsync", {}, 0, true);
-  ign_bool("aof-load-truncated", {}, 0, true);
-  ign_bool("aof-use-rdb-preamble", {}, 0, true);
-  ign_bool("aof-timestamp-enabled", {}, 0, false);
+  d.push_back(BoolOption("aof-load-truncated", {}, 0, &Config::aof_load_truncated));
+  d.push_back(BoolOption("aof-use-rdb-preamble", {}, 0, &Config::aof_use_rdb_preamble));
+  d.push_back(BoolOption("aof-timestamp-enabled", {}, 0, &Config::aof_timestamp_enabled));
   ign_bool("cluster-replica-no-failover", {"cluster-slave-no-failover"}, 0, false);
   ign_bool("replica-lazy-flush", {"slave-lazy-flush"}, 0, false);
   ign_bool("replica-serve-stale-data", {"slave-serve-stale-data"}, 0, true);
@@ -298,7 +298,8 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_str("cluster-config-file", {}, kImmutable, "nodes.conf");
   ign_str("cluster-announce-hostname", {}, kEmptyIsNull, "", ValidateHostname);
   ign_str("syslog-ident", {}, kImmutable, "redis");
-  ign_str("appenddirname", {}, kImmutable, "appendonlydir", ValidateAofDirname);
+  d.push_back(StringOption("appenddirname", {}, kImmutable, &Config::appenddirname, "",
+                           ValidateAofDirname));
   ign_str("server_cpulist", {}, kImmutable | kEmptyIsNull, "");
   ign_str("bio_cpulist", {}, kImmutable | kEmptyIsNull, "");
   ign_str("aof_rewrite_cpulist", {}, kImmutable | kEmptyIsNull, "");
@@ -342,7 +343,8 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_enum("tls-auth-clients", 0, {{"no", 0}, {"yes", 1}, {"optional", 2}}, "yes");
 
   ign_num("io-threads", {}, kImmutable, {1, 128}, 1);
-  ign_num("auto-aof-rewrite-percentage", {}, 0, {0, kIntMax}, 100);
+  d.push_back(NumOption("auto-aof-rewrite-percentage", {}, 0, {0, kIntMax},
+                        &Config::auto_aof_rewrite_percentage));
   ign_num("cluster-replica-validity-factor", {"cluster-slave-validity-factor"}, 0, {0, kIntMax},
           10);
   ign_num("cluster-migration-barrier", {}, 0, {0, kIntMax}, 1);
@@ -375,7 +377,8 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_num("tracking-table-max-keys", {}, 0, {0, kLongMax, kUns}, 1000000);
   ign_num("maxmemory-clients", {}, 0, {-100, kLongMax, kMem | kNumPercent}, 0);
   ign_num("repl-backlog-ttl", {}, 0, {0, kLongMax}, 3600);
-  ign_num("auto-aof-rewrite-min-size", {}, 0, {0, kLongMax, kMem}, 64LL << 20);
+  d.push_back(NumOption("auto-aof-rewrite-min-size", {}, 0, {0, kLongMax, kMem},
+                        &Config::auto_aof_rewrite_min_size));
   d.push_back(TlsPortOption());
   ign_num("tls-session-cache-size", {}, 0, {0, kIntMax}, 20 * 1024);
   ign_num("tls-session-cache-timeout", {}, 0, {0, kIntMax}, 300);

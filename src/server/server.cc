@@ -14,6 +14,7 @@
 #include "memory/memory_tiers.h"
 #include "net/socket.h"
 #include "persistence/snapshot.h"
+#include "server/aof_manager.h"
 #include "server/command_table.h"
 #include "server/errors.h"
 
@@ -172,9 +173,11 @@ Server::Server(Config config) : config_(std::move(config)) {
   ApplyEvictionPolicy();
   ApplyCollectionLimits(config_);
   rdb_ = std::make_unique<RdbPersistence>(this);
+  aof_ = std::make_unique<AofManager>(this);
 }
 
 Server::~Server() {
+  aof_->Shutdown();
   std::vector<Client*> all;
   for (auto& [id, c] : clients_) all.push_back(c);
   for (Client* c : all) FreeClient(c);
@@ -229,7 +232,18 @@ bool Server::Start() {
                  [this] { Cron(); });
   loop_.AddTimer(0, [this] { return tiering_.Tick(dbs_, config_.memory_ratio_check_period); });
   blocking_.Start();
-  return true;
+  return aof_->LoadAndOpenOnStart();
+}
+
+void Server::AddWriteSink(WriteSink* sink) {
+  if (std::find(write_sinks_.begin(), write_sinks_.end(), sink) == write_sinks_.end()) {
+    write_sinks_.push_back(sink);
+  }
+}
+
+void Server::RemoveWriteSink(WriteSink* sink) {
+  write_sinks_.erase(std::remove(write_sinks_.begin(), write_sinks_.end(), sink),
+                     write_sinks_.end());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -468,6 +482,13 @@ bool Server::Execute(Client* c, const ArgList& args) {
     Reject(c, cmd, errors::kMisconf);
     goto done;
   }
+  if (cmd->is(kCmdWrite)) {
+    std::string why;
+    if (aof_->WritesDenied(&why)) {
+      Reject(c, cmd, why);
+      goto done;
+    }
+  }
   if (c->resp() == 2 && c->in_pubsub_mode() && !AllowedInPubSubMode(cmd->full_name)) {
     Reject(c, cmd,
            "ERR Can't execute '" + cmd->full_name +
@@ -573,7 +594,14 @@ bool Server::Call(Client* c, Command* cmd, const ArgList& args, bool reprocessin
   if (InlineSnapshot* snapshot = InlineSnapshot::current(); snapshot != nullptr) [[unlikely]] {
     EmitKeysBeforeWrite(snapshot, c->db_index, cmd, args);  // inline snapshot hook
   }
+  int64_t dirty_before = dirty;
   cmd->spec->handler(ctx);
+  // Minimal propagation until the propagation work lands: a write command that changed the
+  // dataset is fed as it was called (blocking commands served later are not).
+  if (dirty != dirty_before && !loading_ && !write_sinks_.empty() && cmd->is(kCmdWrite) &&
+      !cmd->is(kCmdBlocking)) {
+    for (WriteSink* sink : write_sinks_) sink->Feed(c->db_index, args);
+  }
   int64_t duration = MonotonicUs() - start;
   ++cmd->stats.calls;
   cmd->stats.usec += static_cast<uint64_t>(duration);
@@ -789,6 +817,8 @@ void Server::BeforeSleep() {
       ActiveExpireCycle(1000);
     }
   }
+  // The AOF is written (and under appendfsync always, fsynced) before any reply goes out.
+  aof_->BeforeSleep();
   std::vector<Client*> pending;
   pending.swap(pending_write_);
   for (Client* c : pending) {
@@ -856,6 +886,8 @@ void Server::Cron() {
     db->table().MaybeShrink();
     if (db->table().rehashing()) db->table().RehashFor(1000);
   }
+
+  aof_->Cron();
 
   // Idle clients (timeout) and soft output-buffer limits that depend on elapsed time.
   for (auto& [id, c] : clients_) {

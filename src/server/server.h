@@ -23,12 +23,15 @@
 #include "server/client.h"
 #include "server/command_context.h"
 #include "server/config.h"
+#include "server/propagation.h"
 #include "server/pubsub.h"
 #include "server/rdb_persistence.h"
 #include "server/tiering.h"
 #include "store/database.h"
 
 namespace memkeydb {
+
+class AofManager;
 
 struct ServerStats {
   uint64_t total_connections_received = 0;
@@ -144,6 +147,17 @@ class Server : public KeyEvents {
   Tiering& tiering() { return tiering_; }
   RdbPersistence& rdb() { return *rdb_; }
 
+  // --- persistence ---
+  // Consumers of the stream of writes (server/propagation.h): each command that changed the
+  // dataset is fed to every sink, except while loading.
+  void AddWriteSink(WriteSink* sink);
+  void RemoveWriteSink(WriteSink* sink);
+  // Set while the dataset is being loaded (AOF replay): nothing is propagated and keys do not
+  // expire.
+  bool loading() const { return loading_; }
+  void set_loading(bool v) { loading_ = v; }
+  AofManager& aof() { return *aof_; }
+
   // --- maxmemory (eviction.cc) ---
   // Evicts keys by maxmemory-policy until used_memory is at most maxmemory. Returns false if
   // it is still over (noeviction, nothing evictable, or out of time for this call).
@@ -258,6 +272,9 @@ class Server : public KeyEvents {
   class Listener;
   Config config_;
   EventLoop loop_;
+  std::vector<WriteSink*> write_sinks_;
+  bool loading_ = false;
+  std::unique_ptr<AofManager> aof_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<Database>> dbs_;
   Tiering tiering_{&MemoryTiers::Get()};

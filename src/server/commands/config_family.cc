@@ -27,6 +27,7 @@
 #include "server/command_table.h"
 #include "server/commands/families.h"
 #include "server/config.h"
+#include "server/aof_manager.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -134,6 +135,9 @@ std::string ApplyOption(Server& server, const std::string& name) {
     return RaiseFileLimit(config.maxclients);
   } else if (name == "dir") {
     if (chdir(config.dir.c_str()) != 0) return std::strerror(errno);
+  } else if (name == "appendonly") {
+    if (config.appendonly && !server.aof().enabled()) return server.aof().Enable();
+    if (!config.appendonly && server.aof().enabled()) server.aof().Disable();
   } else if (name == "maxmemory-policy") {
     server.ApplyEvictionPolicy();
   } else if (IsTierOption(name)) {

@@ -26,5 +26,6 @@ void RegisterSetCommands();          // set_family.cc: SADD SREM ... SINTERCARD 
 void RegisterSortCommands();         // sort_family.cc: SORT SORT_RO
 void RegisterPersistenceCommands();  // persistence_family.cc: SAVE BGSAVE
 void RegisterGeoCommands();          // geo_family.cc: GEOADD GEOPOS ... GEOSEARCH GEORADIUS
+void RegisterAofCommands();          // aof_family.cc: BGREWRITEAOF
 
 }  // namespace memkeydb

@@ -20,6 +20,7 @@
 #include "server/command_table.h"
 #include "server/commands/families.h"
 #include "server/commands/server_internal.h"
+#include "server/aof_manager.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -266,7 +267,7 @@ void InfoMemory(Server& server, InfoText& t) {
   t.Add("mem_clients_slaves", "0");
   t.Add("mem_clients_normal", m.clients_normal);
   t.Add("mem_cluster_links", "0");
-  t.Add("mem_aof_buffer", "0");
+  t.Add("mem_aof_buffer", static_cast<uint64_t>(server.aof().buffer_length()));
   t.Add("mem_allocator", "memkind");
   t.Add("active_defrag_running", "0");
   t.Add("lazyfree_pending_objects", std::to_string(MemoryTiers::Get().background_pending()));
@@ -342,7 +343,7 @@ void InfoPersistence(Server& server, InfoText& t) {
   t.Section("Persistence");
   RdbPersistence& rdb = server.rdb();
   const RdbPersistence::LoadingInfo& ld = rdb.loading();
-  t.Add("loading", ld.loading ? "1" : "0");
+  t.Add("loading", (ld.loading || server.loading()) ? "1" : "0");
   t.Add("async_loading", "0");
   if (ld.loading) {
     // As Redis: the progress of the file being loaded (only while loading).
@@ -379,18 +380,27 @@ void InfoPersistence(Server& server, InfoText& t) {
   t.Add("rdb_last_cow_size", rdb.last_cow_bytes());
   t.Add("rdb_last_load_keys_expired", rdb.last_load_keys_expired());
   t.Add("rdb_last_load_keys_loaded", rdb.last_load_keys_loaded());
-  t.Add("aof_enabled", server.config().appendonly ? "1" : "0");
-  t.Add("aof_rewrite_in_progress", "0");
-  t.Add("aof_rewrite_scheduled", "0");
-  t.Add("aof_last_rewrite_time_sec", "-1");
-  t.Add("aof_current_rewrite_time_sec", "-1");
-  t.Add("aof_last_bgrewrite_status", "ok");
-  t.Add("aof_rewrites", "0");
-  t.Add("aof_rewrites_consecutive_failures", "0");
-  t.Add("aof_last_write_status", "ok");
+  AofManager& aof = server.aof();
+  t.Add("aof_enabled", aof.enabled() ? "1" : "0");
+  t.Add("aof_rewrite_in_progress", aof.rewrite_in_progress() ? "1" : "0");
+  t.Add("aof_rewrite_scheduled", aof.rewrite_scheduled() ? "1" : "0");
+  t.Add("aof_last_rewrite_time_sec", aof.last_rewrite_time_sec());
+  t.Add("aof_current_rewrite_time_sec", aof.current_rewrite_time_sec());
+  t.Add("aof_last_bgrewrite_status", aof.last_bgrewrite_ok() ? "ok" : "err");
+  t.Add("aof_rewrites", aof.rewrites());
+  t.Add("aof_rewrites_consecutive_failures", aof.rewrites_consecutive_failures());
+  t.Add("aof_last_write_status", aof.last_write_ok() ? "ok" : "err");
   t.Add("aof_last_cow_size", "0");
   t.Add("module_fork_in_progress", "0");
   t.Add("module_fork_last_cow_size", "0");
+  if (aof.enabled()) {
+    t.Add("aof_current_size", aof.current_size());
+    t.Add("aof_base_size", aof.base_size());
+    t.Add("aof_pending_rewrite", aof.rewrite_scheduled() ? "1" : "0");
+    t.Add("aof_buffer_length", static_cast<uint64_t>(aof.buffer_length()));
+    t.Add("aof_pending_bio_fsync", aof.pending_bio_fsync());
+    t.Add("aof_delayed_fsync", aof.delayed_fsync());
+  }
 }
 
 void InfoStats(Server& server, InfoText& t) {
