@@ -239,6 +239,12 @@ bool LpValue::Equals(std::string_view s) const {
 }
 
 bool Listpack::FromBytes(const uint8_t* bytes, size_t size, Listpack* out) {
+  if (!Validate(bytes, size)) return false;
+  out->block_.AssignCopy(bytes, size);
+  return true;
+}
+
+bool Listpack::Validate(const uint8_t* bytes, size_t size) {
   if (size < kEmptyBytes || size > kMaxSafeBytes) return false;
   if (Load32(bytes) != size || bytes[size - 1] != kEnd) return false;
   const uint8_t* end = bytes + size - 1;
@@ -251,9 +257,7 @@ bool Listpack::FromBytes(const uint8_t* bytes, size_t size, Listpack* out) {
     ++count;
   }
   uint32_t recorded = Load16(bytes + 4);
-  if (recorded != kCountUnknown && recorded != count) return false;
-  out->block_.AssignCopy(bytes, size);
-  return true;
+  return recorded == kCountUnknown || recorded == count;
 }
 
 Listpack Listpack::Clone() const {

@@ -63,6 +63,9 @@ class Listpack {
   // if the blob is malformed: every length must stay inside the blob, every backlen must match,
   // the count must match unless it is 65535, and the end marker must be last.
   static bool FromBytes(const uint8_t* bytes, size_t size, Listpack* out);
+  // The checks FromBytes makes, without adopting: true if `bytes` is a well-formed listpack
+  // of exactly `size` bytes (stream nodes validate their blob with it before copying it).
+  static bool Validate(const uint8_t* bytes, size_t size);
   // A deep copy on the tier the placement policy picks for its size.
   Listpack Clone() const;
 

@@ -366,6 +366,24 @@ void Quicklist::Push(End end, std::string_view s) {
   SettleEnds();
 }
 
+void Quicklist::AppendListpack(Listpack lp) {
+  size_t n = lp.size();
+  if (n == 0) return;
+  if (n <= MaxCount(fill_) && n <= UINT16_MAX && (n == 1 || lp.bytes() <= ByteLimit(fill_))) {
+    Node* m = NewNode();
+    m->lp = std::move(lp);
+    m->count = static_cast<uint16_t>(n);
+    count_ += n;
+    LinkAfter(tail_, m);
+    SettleEnds();
+    return;
+  }
+  char scratch[LpValue::kIntBufSize];
+  for (size_t pos = lp.First(); pos != Listpack::kNone; pos = lp.Next(pos)) {
+    Push(End::kTail, lp.Get(pos).View(scratch));
+  }
+}
+
 void Quicklist::Pop(End end, std::string* out) {
   DCHECK(count_ > 0);
   Node* n = end == End::kHead ? head_ : tail_;

@@ -87,6 +87,23 @@ class Quicklist {
   template <typename Fn>
   void Walk(size_t start, bool reverse, Fn&& fn) const;
 
+  // --- RDB ---
+  // One node as it is held: a plain listpack (data/bytes are the listpack blob), or a
+  // compressed one (data/bytes are the LZF data alone; raw_bytes is the listpack's size).
+  struct NodeView {
+    const uint8_t* data;
+    size_t bytes;
+    size_t raw_bytes;
+    bool compressed;
+  };
+  // Calls fn(const NodeView&) for every node from head to tail.
+  template <typename Fn>
+  void ForEachNode(Fn&& fn) const;
+  // Appends the elements of `lp` at the tail: as one node when they fit the list's fill,
+  // otherwise element by element, so the fill invariant holds either way.
+  // REQUIRES: `lp` is well formed (Listpack::FromBytes accepted it).
+  void AppendListpack(Listpack lp);
+
   // --- tiers ---
   // Adds every byte the list holds (header, nodes, blobs) to bytes[tier].
   void BytesByTier(size_t bytes[kNumTiers]) const;
@@ -174,6 +191,18 @@ class Quicklist {
   int16_t fill_;
   uint16_t depth_;
 };
+
+template <typename Fn>
+void Quicklist::ForEachNode(Fn&& fn) const {
+  constexpr size_t kPrefix = sizeof(uint32_t);  // see Node::lzf
+  for (const Node* n = head_; n != nullptr; n = n->next) {
+    if (n->compressed()) {
+      fn(NodeView{n->lzf + kPrefix, n->lzf_bytes - kPrefix, n->raw_bytes(), true});
+    } else {
+      fn(NodeView{n->lp.data(), n->lp.bytes(), n->lp.bytes(), false});
+    }
+  }
+}
 
 template <typename Fn>
 void Quicklist::Walk(size_t start, bool reverse, Fn&& fn) const {

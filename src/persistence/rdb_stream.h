@@ -13,7 +13,12 @@ namespace memkeydb::rdb {
 // Writes a stream value as kTypeStreamListpacks2 (the type byte is the caller's).
 // REQUIRES: v.type() == ValueType::kStream.
 void WriteStream(RdbOut& out, const CompactValue& v);
-// Reads a stream of one of the stream types into *out (empty on entry).
+// Reads a stream of one of the stream types into *out (empty on entry). Every node is checked
+// element by element (StreamObject::AdoptNode), the recorded length and last ID against the
+// entries, and every group's PEL against its consumers' (each pending entry owned by exactly
+// one consumer); type 15 gets the metadata it lacks derived as Redis derives it, type 21's
+// consumer active times are read and dropped. False, with in.error() set and *out left empty,
+// otherwise. Empty streams (no nodes) are valid.
 bool ReadStream(RdbIn& in, uint8_t type, CompactValue* out);
 
 }  // namespace memkeydb::rdb

@@ -115,6 +115,7 @@ void RegisterAllCommands() {
   RegisterGeoCommands();
   RegisterPersistenceCommands();
   RegisterAofCommands();
+  RegisterDumpCommands();
 }
 
 }  // namespace memkeydb

@@ -194,6 +194,16 @@ HashObject HashObject::CreateIn(CompactValue* slot) {
   return HashObject(slot);
 }
 
+HashObject HashObject::AdoptListpackIn(CompactValue* slot, Listpack lp) {
+  RegisterOps();
+  Listpack* header = NewHeader<Listpack>();
+  *header = std::move(lp);
+  slot->SetObject(ValueType::kHash, header);
+  return HashObject(slot);
+}
+
+const Listpack* HashObject::listpack() const { return IsTable(raw_) ? nullptr : AsListpack(raw_); }
+
 const char* HashObject::encoding_name() const {
   return EncodingName(reinterpret_cast<const void*>(raw_));
 }

@@ -35,6 +35,7 @@
 #include <string_view>
 
 #include "ds/compact_value.h"
+#include "ds/listpack.h"
 #include "memory/move_rule.h"
 #include "memory/tier.h"
 
@@ -52,6 +53,9 @@ class HashObject {
   // Makes `slot` an empty hash in the listpack encoding (what a write to a missing key starts
   // from; the caller deletes the key again if it stays empty).
   static HashObject CreateIn(CompactValue* slot);
+  // Makes `slot` a listpack hash holding `lp` (RDB loading adopts a validated blob).
+  // REQUIRES: lp holds field/value pairs with distinct fields, within the listpack limits.
+  static HashObject AdoptListpackIn(CompactValue* slot, Listpack lp);
   // Registers the hash type's ObjectOps (idempotent).
   static void RegisterOps();
 
@@ -82,6 +86,9 @@ class HashObject {
   // Listpack integers are formatted into the scratch buffers.
   void RandomPair(uint64_t (*rnd)(), std::string_view* field, std::string_view* value,
                   char* field_scratch, char* value_scratch) const;
+
+  // The listpack blob of the listpack encoding (RDB writing); nullptr for a hashtable.
+  const Listpack* listpack() const;
 
   // Converts to the hashtable encoding now (tests; conversions normally happen by themselves).
   void ConvertToTable();

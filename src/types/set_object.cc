@@ -115,6 +115,12 @@ SetObject* SetObject::CreateEmpty(Encoding enc) {
   return new (NewSetObjectMemory()) SetObject(enc);
 }
 
+SetObject* SetObject::AdoptIntSet(IntSet is) {
+  SetObject* s = CreateEmpty(Encoding::kIntSet);
+  s->is_ = std::move(is);
+  return s;
+}
+
 void SetObject::Destroy(SetObject* s) {
   s->~SetObject();
   MemoryTiers::Get().Free(s, Tier::kDram);

@@ -99,6 +99,8 @@ class SetObject {
   static SetObject* CreateIntSet() { return CreateEmpty(Encoding::kIntSet); }
   // An empty set in `enc` (SPOP's survivors keep their set's encoding).
   static SetObject* CreateEmpty(Encoding enc);
+  // An intset holding `is` (RDB loading adopts a validated blob). REQUIRES: !is.empty().
+  static SetObject* AdoptIntSet(IntSet is);
   static void Destroy(SetObject* s);
   // A deep copy in the same encoding (COPY).
   SetObject* Clone() const;
@@ -136,6 +138,9 @@ class SetObject {
   // One SSCAN step: a hashtable visits one cursor step and returns the next cursor; the
   // compact encodings visit everything and return 0.
   uint64_t Scan(uint64_t cursor, const std::function<void(std::string_view)>& visit) const;
+
+  // The blob of the intset encoding (RDB writing). REQUIRES: encoding() == kIntSet.
+  const IntSet& intset() const { return is_; }
 
   // --- tiers ---
   void BytesByTier(size_t bytes[kNumTiers]) const;

@@ -6,6 +6,7 @@
 
 #include "common/logging.h"
 #include "ds/compact_value.h"
+#include "ds/listpack.h"
 #include "types/collection_limits.h"
 
 namespace memkeydb {
@@ -409,8 +410,184 @@ class StreamNodeReader {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Checking a node from outside (RDB files, DUMP payloads)
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+// Reads the elements of a listpack already known to be well formed, refusing to run past its
+// end marker.
+class ElemWalker {
+ public:
+  explicit ElemWalker(const uint8_t* lp) : lp_(lp), pos_(kLpHeader) {}
+  bool Next(Elem* e) {
+    if (lp_[pos_] == kLpEnd) return false;
+    *e = ReadElem(lp_ + pos_);
+    pos_ += e->size;
+    return true;
+  }
+  // The next element, which must be an integer within [lo, hi].
+  bool NextInt(int64_t lo, int64_t hi, int64_t* v) {
+    Elem e;
+    if (!Next(&e) || !e.is_int || e.num < lo || e.num > hi) return false;
+    *v = e.num;
+    return true;
+  }
+  bool Skip(int64_t n) {
+    Elem e;
+    for (int64_t i = 0; i < n; ++i) {
+      if (!Next(&e)) return false;
+    }
+    return true;
+  }
+  bool at_end() const { return lp_[pos_] == kLpEnd; }
+
+ private:
+  const uint8_t* lp_;
+  size_t pos_;
+};
+
+struct NodeFacts {
+  int64_t live = 0;
+  StreamID last_live;  // meaningful when live > 0
+};
+
+bool Refuse(std::string* why, std::string text) {
+  *why = std::move(text);
+  return false;
+}
+
+// Checks a node blob element by element against the layout in the header, as Redis's deep
+// sanitization does, and more: the header's live and deleted counts must match the entries'
+// flags, each entry's element count must match what it holds, and its live entries must be at
+// or after `master`, ascending, and after *after (if given) — what the stream's lookups rely on.
+bool CheckNode(std::string_view blob, StreamID master, const StreamID* after, NodeFacts* facts,
+               std::string* why) {
+  const uint8_t* lp = reinterpret_cast<const uint8_t*>(blob.data());
+  if (!Listpack::Validate(lp, blob.size())) return Refuse(why, "stream node is not a valid listpack");
+  // No count can exceed the number of elements, nor the bytes that hold them.
+  const int64_t max_count = static_cast<int64_t>(blob.size());
+  ElemWalker w(lp);
+  int64_t count, deleted, nfields, zero;
+  if (!w.NextInt(1, max_count, &count)) return Refuse(why, "stream node: bad live entry count");
+  if (!w.NextInt(0, max_count, &deleted)) return Refuse(why, "stream node: bad deleted count");
+  if (!w.NextInt(1, max_count, &nfields)) return Refuse(why, "stream node: bad master field count");
+  if (!w.Skip(nfields)) return Refuse(why, "stream node: master fields run past the end");
+  if (!w.NextInt(0, 0, &zero)) return Refuse(why, "stream node: master entry not terminated by 0");
+  int64_t live = 0, dead = 0;
+  StreamID prev;
+  bool have_prev = after != nullptr;
+  if (have_prev) prev = *after;
+  while (!w.at_end()) {
+    int64_t flags, ms_delta, seq_delta, fields, lp_count;
+    if (!w.NextInt(0, StreamObject::kFlagDeleted | StreamObject::kFlagSameFields, &flags) ||
+        !w.NextInt(INT64_MIN, INT64_MAX, &ms_delta) ||
+        !w.NextInt(INT64_MIN, INT64_MAX, &seq_delta)) {
+      return Refuse(why, "stream node: bad entry header");
+    }
+    bool same = flags & StreamObject::kFlagSameFields;
+    int64_t expected;
+    if (same) {
+      fields = nfields;
+      if (!w.Skip(fields)) return Refuse(why, "stream node: entry values run past the end");
+      expected = fields + 3;
+    } else {
+      if (!w.NextInt(1, max_count, &fields)) return Refuse(why, "stream node: bad entry field count");
+      if (!w.Skip(2 * fields)) return Refuse(why, "stream node: entry fields run past the end");
+      expected = 2 * fields + 4;
+    }
+    if (!w.NextInt(expected, expected, &lp_count)) {
+      return Refuse(why, "stream node: entry element count does not match the entry");
+    }
+    if (flags & StreamObject::kFlagDeleted) {
+      ++dead;
+      continue;
+    }
+    StreamID id{master.ms + static_cast<uint64_t>(ms_delta),
+                master.seq + static_cast<uint64_t>(seq_delta)};
+    if (id < master) return Refuse(why, "stream node: entry " + id.ToString() + " before its node");
+    if (have_prev && id <= prev) {
+      return Refuse(why, "stream node: entry " + id.ToString() + " out of ID order");
+    }
+    prev = id;
+    have_prev = true;
+    ++live;
+  }
+  if (live != count || dead != deleted) {
+    return Refuse(why, "stream node: entry counts do not match its entries");
+  }
+  facts->live = live;
+  facts->last_live = prev;
+  return true;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
 // StreamObject
 // ---------------------------------------------------------------------------------------------
+
+std::string_view StreamObject::NodeBlob(const Node& n) {
+  return {reinterpret_cast<const char*>(n.lp), LpBytes(n.lp)};
+}
+
+bool StreamObject::AdoptNode(StreamID master, std::string_view blob, std::string* why) {
+  StreamID last_live;
+  bool have_live = LastLiveId(&last_live);
+  if (!nodes_.empty() && master <= nodes_.back().master) {
+    return Refuse(why, "stream node " + master.ToString() + " out of order");
+  }
+  if (have_live && master <= last_live) {
+    return Refuse(why, "stream node " + master.ToString() + " starts inside the previous node");
+  }
+  NodeFacts facts;
+  if (!CheckNode(blob, master, have_live ? &last_live : nullptr, &facts, why)) return false;
+  Node n{master, nullptr, Tier::kDram};
+  n.lp = static_cast<uint8_t*>(
+      MemoryTiers::Get().Allocate(blob.size(), Placement::kUserData, &n.tier));
+  std::memcpy(n.lp, blob.data(), blob.size());
+  nodes_.push_back(n);
+  length_ += static_cast<uint64_t>(facts.live);
+  return true;
+}
+
+bool StreamObject::Validate(std::string* why) const {
+  uint64_t live = 0;
+  StreamID last_live;
+  bool have_live = false;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& n = nodes_[i];
+    if (i > 0 && n.master <= nodes_[i - 1].master) return Refuse(why, "nodes out of order");
+    if (have_live && n.master <= last_live) return Refuse(why, "node starts inside the previous");
+    NodeFacts facts;
+    if (!CheckNode(NodeBlob(n), n.master, have_live ? &last_live : nullptr, &facts, why)) {
+      return false;
+    }
+    live += static_cast<uint64_t>(facts.live);
+    last_live = facts.last_live;
+    have_live = true;
+  }
+  if (live != length_) return Refuse(why, "length does not match the live entries");
+  if (have_live && last_id < last_live) return Refuse(why, "last ID is below the last entry");
+  for (const auto& [gname, g] : groups_) {
+    for (const auto& [id, pe] : g.pel) {
+      if (pe.consumer == nullptr) return Refuse(why, "pending entry without a consumer");
+      auto it = g.consumers.find(*pe.consumer->name);
+      if (it == g.consumers.end() || &it->second != pe.consumer || !pe.consumer->pel.count(id)) {
+        return Refuse(why, "pending entry " + id.ToString() + " not listed by its consumer");
+      }
+    }
+    for (const auto& [cname, c] : g.consumers) {
+      if (c.name != &cname) return Refuse(why, "consumer name link broken");
+      for (StreamID id : c.pel) {
+        auto it = g.pel.find(id);
+        if (it == g.pel.end() || it->second.consumer != &c) {
+          return Refuse(why, "consumer's pending entry " + id.ToString() + " not in its group");
+        }
+      }
+    }
+  }
+  return true;
+}
 
 StreamObject::StreamObject()
     : nodes_(CountedAllocator<Node>(&meta_bytes_)),

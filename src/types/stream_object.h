@@ -167,6 +167,23 @@ class StreamObject {
   // Redis's streamEstimateDistanceFromFirstEverEntry: the group's entries-read as best known.
   int64_t EstimateEntriesRead(StreamID id) const;
 
+  // --- RDB form (src/persistence/rdb_stream.cc) ---
+  // Calls fn(StreamID master, std::string_view blob) for every node, in ID order.
+  template <typename Fn>
+  void ForEachNode(Fn fn) const {
+    for (const Node& n : nodes_) fn(n.master, NodeBlob(n));
+  }
+  // Appends a node read from a file or a payload after the nodes already there: `blob` must be
+  // a listpack in the node layout above, checked element by element (CheckNode), whose live
+  // entries come after every live entry already in the stream. It is copied onto the tier the
+  // placement policy picks; length() grows by its live entries. False, with *why, otherwise
+  // (the stream is then unchanged).
+  bool AdoptNode(StreamID master, std::string_view blob, std::string* why);
+  // The full consistency walk: every node as AdoptNode checks it, node order, length(),
+  // last_id against the live entries, and each group's PEL against its consumers' (every
+  // pending entry owned by exactly one consumer, which lists it). For loaders' callers and tests.
+  bool Validate(std::string* why) const;
+
   // --- memory ---
   void BytesByTier(size_t bytes[kNumTiers]) const;
   void Rebalance(const MoveRule& rule, MoveStats* stats, TierCensus* census);
@@ -182,6 +199,7 @@ class StreamObject {
   using NodeVec = std::vector<Node, CountedAllocator<Node>>;
 
   StreamObject();
+  static std::string_view NodeBlob(const Node& n);
   // Index of the node that would hold `id` (the last whose master <= id), or nodes_.size()
   // when id is before every node... returns 0 then.
   size_t NodeFor(StreamID id) const;

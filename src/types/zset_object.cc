@@ -88,6 +88,13 @@ ZSetObject* ZSetObject::Create(size_t size_hint, size_t value_len_hint) {
   return new (p) ZSetObject(skiplist);
 }
 
+ZSetObject* ZSetObject::AdoptListpack(Listpack lp) {
+  ZSetObject* z = Create(0, 0);
+  DCHECK(!z->skiplist_);
+  z->lp_ = std::move(lp);
+  return z;
+}
+
 size_t ZSetObject::size() const { return skiplist_ ? index_->size() : lp_.size() / 2; }
 
 double ZSetObject::LpScore(const Listpack& lp, size_t pos) {

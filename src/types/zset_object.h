@@ -84,6 +84,10 @@ class ZSetObject {
   // Creates a set for `size_hint` elements of up to `value_len_hint` bytes, in the encoding
   // Redis's zsetTypeCreate would choose.
   static ZSetObject* Create(size_t size_hint, size_t value_len_hint);
+  // A listpack set holding `lp` (RDB loading adopts a validated blob). REQUIRES: lp holds
+  // member/score pairs in (score, member) order, distinct members, scores as ScoreToString or
+  // listpack integers would write them, within the listpack limits.
+  static ZSetObject* AdoptListpack(Listpack lp);
 
   Encoding encoding() const { return skiplist_ ? Encoding::kSkiplist : Encoding::kListpack; }
   const char* EncodingName() const { return skiplist_ ? "skiplist" : "listpack"; }

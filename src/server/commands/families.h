@@ -27,5 +27,6 @@ void RegisterSortCommands();         // sort_family.cc: SORT SORT_RO
 void RegisterPersistenceCommands();  // persistence_family.cc: SAVE BGSAVE
 void RegisterGeoCommands();          // geo_family.cc: GEOADD GEOPOS ... GEOSEARCH GEORADIUS
 void RegisterAofCommands();          // aof_family.cc: BGREWRITEAOF
+void RegisterDumpCommands();         // dump_family.cc: DUMP RESTORE
 
 }  // namespace memkeydb
