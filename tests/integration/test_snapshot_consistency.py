@@ -4,7 +4,7 @@
   inline-kmem   the same tier with snapshot-mode inline: the server walks the keyspace itself
   inline-file   pmem-backend file (MAP_SHARED, a fork would share the pages): inline by default
 
-Writers run transactions MULTI / INCR counter / <SET, DEL or APPEND> / EXEC. The counter value each EXEC
+Writers run transactions MULTI / INCR counter / <SET, DEL, APPEND, HSET or RPUSH> / EXEC. The counter value each EXEC
 returns orders the changes, so the dataset after the first C transactions is known exactly. The
 saved file is loaded by a fresh server; it must hold some counter C and, for every key, the
 value the C-th transaction left — a state that existed at one moment.
@@ -64,22 +64,29 @@ class Writer(threading.Thread):
         self.n = n
         self.rng = random.Random(rng_seed)
         self.stop = threading.Event()
-        self.log = {}  # counter -> (key, new value | None (deleted) | ("append", suffix))
+        self.log = {}  # counter -> (key, new value | None (deleted) | (operation, args...))
         self.error = None
 
     def change(self, seq):
         i = self.rng.randrange(self.n)
         tag = b"w%d:%d:" % (self.wid, seq)
         kind = self.rng.random()
-        if kind < 0.6:
+        if kind < 0.5:
             key = b"k:%d" % i
             value = tag + b"y" * self.rng.randrange(0, 600)
             return [b"SET", key, value], (key, value)
-        if kind < 0.8:
+        if kind < 0.65:
             key = b"k:%d" % i
             return [b"DEL", key], (key, None)
-        key = b"a:%d" % (i % 1000)
-        return [b"APPEND", key, tag], (key, (b"append", tag))
+        j = i % 1000
+        if kind < 0.8:
+            key = b"a:%d" % j
+            return [b"APPEND", key, tag], (key, ("append", tag))
+        if kind < 0.9:
+            key, field = b"h:%d" % j, b"f%d" % (i % 3)
+            return [b"HSET", key, field, tag], (key, ("hset", field, tag))
+        key = b"l:%d" % j
+        return [b"RPUSH", key, tag], (key, ("rpush", tag))
 
     def run(self):
         seq = 0
@@ -104,19 +111,33 @@ class Writer(threading.Thread):
             self.conn.close()
 
 
-def expected_state(n, logs, upto):
-    """Keys k:i and a:j after the first `upto` transactions."""
+def initial_state(n):
     state = {b"k:%d" % i: initial_value(i) for i in range(n)}
     for j in range(1000):
         state[b"a:%d" % j] = b"a"
+        state[b"h:%d" % j] = {b"f0": b"init"}
+        state[b"l:%d" % j] = [b"init"]
+    return state
+
+
+def expected_state(n, logs, upto):
+    """Every key after the first `upto` transactions."""
+    state = initial_state(n)
     merged = {}
     for log in logs:
         merged.update(log)
     missing = [c for c in range(1, upto + 1) if c not in merged]
     assert not missing, "transactions without a record: %r" % missing[:10]
     for c in range(1, upto + 1):
-        key, value = merged[c]
-        state[key] = state[key] + value[1] if isinstance(value, tuple) else value
+        key, change = merged[c]
+        if not isinstance(change, tuple):
+            state[key] = change
+        elif change[0] == "append":
+            state[key] = state[key] + change[1]
+        elif change[0] == "hset":
+            state[key] = {**state[key], change[1]: change[2]}
+        else:
+            state[key] = state[key] + [change[1]]
     return state
 
 
@@ -128,6 +149,13 @@ def load_state(conn, n):
         for key, r in zip(part, conn.pipeline([[b"GET", k] for k in part])):
             assert r.kind == "$", (key, r)
             got[key] = r.value
+    hkeys = [b"h:%d" % j for j in range(1000)]
+    for key, r in zip(hkeys, conn.pipeline([[b"HGETALL", k] for k in hkeys])):
+        flat = [x.value for x in r.value]
+        got[key] = dict(zip(flat[0::2], flat[1::2]))
+    lkeys = [b"l:%d" % j for j in range(1000)]
+    for key, r in zip(lkeys, conn.pipeline([[b"LRANGE", k, 0, -1] for k in lkeys])):
+        got[key] = [x.value for x in r.value]
     return got
 
 
@@ -170,6 +198,9 @@ def test_bgsave_under_writes_is_a_consistent_cut(mode, seed):
             assert all(r.kind == "+" for r in c.pipeline(cmds))
         assert all(r.kind == "+" for r in c.pipeline(
             [[b"SET", b"a:%d" % j, b"a"] for j in range(1000)]))
+        assert all(r.kind == ":" for r in c.pipeline(
+            [[b"HSET", b"h:%d" % j, b"f0", b"init"] for j in range(1000)] +
+            [[b"RPUSH", b"l:%d" % j, b"init"] for j in range(1000)]))
         assert int(c.info("memory")["used_memory_pmem"]) > 0
 
         writers = [Writer(srv, w, n, rng.randrange(1 << 30)) for w in range(WRITERS)]
@@ -207,9 +238,9 @@ def test_bgsave_under_writes_is_a_consistent_cut(mode, seed):
         expected = expected_state(n, [w.log for w in writers], cut)
         got = load_state(c2, n)
         wrong = [k for k in expected if got.get(k) != expected[k]]
-        assert not wrong, "%d keys differ from the cut at counter %d, e.g. %r: got %r want %r" % (
-            len(wrong), cut, wrong[0], (got.get(wrong[0]) or b"")[:40],
-            (expected[wrong[0]] or b"")[:40])
+        assert not wrong, "%d keys differ from the cut at counter %d, e.g. %r: got %s want %s" % (
+            len(wrong), cut, wrong[0], repr(got.get(wrong[0]))[:80],
+            repr(expected[wrong[0]])[:80])
         dbsize = int(c2.execute("DBSIZE").value)
         live = sum(1 for k in expected if expected[k] is not None)
         assert dbsize == live + 1, (dbsize, live)  # + the counter
