@@ -181,7 +181,7 @@ bool RdbIn::Fill(size_t need) {
   size_t keep = data_.size() - pos_;
   size_t cap = std::max(kFileBuffer, need);
   std::string next(cap, '\0');
-  std::memcpy(next.data(), data_.data() + pos_, keep);
+  if (keep > 0) std::memcpy(next.data(), data_.data() + pos_, keep);  // data_ may be null
   consumed_ += pos_;
   uint64_t want = std::min<uint64_t>(cap - keep, size_ - consumed_ - keep);
   size_t have = keep;
