@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "memory/memory_tiers.h"
+#include "persistence/snapshot.h"
 #include "server/aof_manager.h"
 #include "server/server.h"
 
@@ -83,8 +84,26 @@ class ReportingConsumer : public SnapshotConsumer {
 
 }  // namespace
 
+// The inline BGSAVE in progress (see StartInlineSave).
+struct RdbPersistence::InlineSave {
+  int fd = -1;
+  std::string temp;
+  std::unique_ptr<rdb::RdbFileWriter> writer;
+  std::unique_ptr<ReportingConsumer> counter;  // counts keys for INFO; no pipe
+  // Last: destroyed first, while the writer it feeds still exists.
+  std::unique_ptr<InlineSnapshot> snapshot;
+};
+
+RdbPersistence::RdbPersistence(Server* server) : server_(server) {}
+
 RdbPersistence::~RdbPersistence() {
   if (child_pipe_ >= 0) close(child_pipe_);
+  if (inline_ != nullptr) {
+    // Shutting down: no bookkeeping or listeners, only the snapshot's marks and the temp file.
+    inline_->snapshot.reset();
+    close(inline_->fd);
+    unlink(inline_->temp.c_str());
+  }
 }
 
 std::vector<Database*> RdbPersistence::Databases() const {
@@ -201,15 +220,7 @@ std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_syn
   const Config& c = server_->config();
   bool fork_safe = MemoryTiers::Get().fork_snapshot_safe();
   bool use_fork = c.snapshot_mode == "fork" || (c.snapshot_mode == "auto" && fork_safe);
-  if (!use_fork) {
-    // The inline snapshot (the server walking the keyspace itself) is not built yet.
-    return fork_safe
-               ? "ERR Background save refused: snapshot-mode is inline, and the inline snapshot "
-                 "is not available yet"
-               : "ERR Background save refused: the far-memory backend 'file' maps its memory "
-                 "MAP_SHARED, so a forked child would not see a point-in-time snapshot and would "
-                 "write a torn file";
-  }
+  if (!use_fork) return StartInlineSave(final_path, for_sync);
   if (!fork_safe) {
     return "ERR Background save refused: snapshot-mode is fork, but the far-memory backend "
            "'file' maps its memory MAP_SHARED, so a forked child would write a torn file";
@@ -301,6 +312,11 @@ void RdbPersistence::ReadChildReports() {
 }
 
 void RdbPersistence::KillBackgroundSave() {
+  if (inline_ != nullptr) {
+    MKDB_LOG(kNotice) << "Stopping the running inline BGSAVE";
+    EndInlineSave(false, true);
+    return;
+  }
   if (!bgsave_in_progress()) return;
   MKDB_LOG(kNotice) << "Killing running BGSAVE child: " << child_pid_;
   kill(child_pid_, SIGUSR1);
@@ -370,6 +386,10 @@ void RdbPersistence::AfterFlushAll() {
   if (!server_->config().save_params.empty()) Save();
 }
 
+void RdbPersistence::BeforeFlushAll() {
+  if (inline_ != nullptr && !child_for_sync_) KillBackgroundSave();
+}
+
 int64_t RdbPersistence::current_bgsave_seconds() const {
   return bgsave_in_progress() ? (NowMs() - child_start_ms_) / 1000 : -1;
 }
@@ -399,7 +419,7 @@ void RdbPersistence::ApplySavePoints(int64_t now_s) {
 }
 
 void RdbPersistence::Cron() {
-  if (bgsave_in_progress()) {
+  if (child_pid_ > 0) {
     ReadChildReports();
     int status;
     pid_t r = waitpid(child_pid_, &status, WNOHANG);
@@ -410,6 +430,105 @@ void RdbPersistence::Cron() {
     }
   }
   ApplySavePoints(NowMs() / 1000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The inline BGSAVE
+
+std::string RdbPersistence::StartInlineSave(const std::string& final_path, bool for_sync) {
+  auto save = std::make_unique<InlineSave>();
+  // A sync file belongs to its listener once the save ends, so each gets its own name.
+  static uint64_t sync_saves = 0;
+  save->temp = for_sync ? "temp-sync-" + std::to_string(getpid()) + "-" +
+                              std::to_string(++sync_saves) + ".rdb"
+                        : "temp-" + std::to_string(getpid()) + ".rdb";
+  last_bgsave_try_s_ = NowMs() / 1000;
+  save->fd = open(save->temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (save->fd < 0) {
+    std::string why = ErrnoText();
+    MKDB_LOG(kWarning) << "Failed opening the temp RDB file " << save->temp
+                       << " for saving: " << why;
+    last_bgsave_ok_ = false;
+    return "ERR Background save failed: " + why;
+  }
+  save->writer = std::make_unique<rdb::RdbFileWriter>(rdb::RdbFileWriter::FdSink(save->fd),
+                                                      WriterOptions());
+  save->counter = std::make_unique<ReportingConsumer>(save->writer.get(), -1);
+  uint64_t total = 0;
+  for (Database* db : Databases()) total += db->size();
+  inline_ = std::move(save);
+  child_start_ms_ = NowMs();
+  child_final_path_ = final_path;
+  child_for_sync_ = for_sync;
+  child_dirty_before_ = server_->dirty;
+  child_keys_processed_ = 0;
+  child_keys_total_ = total;
+  child_cow_bytes_ = 0;
+  if (!inline_->writer->Begin(Aux())) {
+    EndInlineSave(false, false);
+    return "ERR Background save failed: " + ErrnoText();
+  }
+  // The snapshot moment.
+  inline_->snapshot = std::make_unique<InlineSnapshot>(Databases(), inline_->counter.get());
+  if (inline_timer_ == SIZE_MAX) {
+    inline_timer_ = server_->loop().AddTimer(0, [this] { return InlineSaveTick(); });
+  } else {
+    server_->loop().RunTimerBy(inline_timer_, MonotonicUs());
+  }
+  MKDB_LOG(kNotice) << "Background saving started (inline snapshot)";
+  return "";
+}
+
+int64_t RdbPersistence::InlineSaveTick() {
+  constexpr int64_t kIdleUs = 1000000;  // woken early (RunTimerBy) when a save starts
+  if (inline_ == nullptr) return kIdleUs;
+  bool finished = inline_->snapshot->Step(MonotonicUs() + kInlineSliceUs);
+  child_keys_processed_ = inline_->counter->keys();
+  // After a write error the walk goes on, marking without writing, in the same slices: ending
+  // the snapshot now would finish the marks in one pause.
+  if (!finished) return kInlineSlicePeriodUs - kInlineSliceUs;
+  bool ok = !inline_->snapshot->failed() && inline_->writer->Finish() &&
+            fsync(inline_->fd) == 0;
+  EndInlineSave(ok, false);
+  return kIdleUs;
+}
+
+void RdbPersistence::EndInlineSave(bool ok, bool killed) {
+  std::unique_ptr<InlineSave> save = std::move(inline_);
+  // An unfinished snapshot finishes its marks here (InlineSnapshot's destructor).
+  save->snapshot.reset();
+  close(save->fd);
+  int64_t now_ms = NowMs();
+  last_bgsave_time_s_ = (now_ms - child_start_ms_) / 1000;
+  if (ok && !child_for_sync_) {
+    if (rename(save->temp.c_str(), child_final_path_.c_str()) != 0) {
+      MKDB_LOG(kWarning) << "Error moving temp DB file " << save->temp
+                         << " on the final destination " << child_final_path_ << ": "
+                         << ErrnoText();
+      ok = false;
+    } else {
+      FsyncDirOf(child_final_path_);
+    }
+  }
+  if (ok) {
+    MKDB_LOG(kNotice) << "Background saving terminated with success";
+    if (!child_for_sync_) {
+      server_->dirty -= child_dirty_before_;
+      server_->last_save_s = now_ms / 1000;
+      ++rdb_saves_;
+    }
+    last_bgsave_ok_ = true;
+  } else {
+    if (!killed) {
+      MKDB_LOG(kWarning) << "Background saving error";
+      last_bgsave_ok_ = false;
+    }
+    unlink(save->temp.c_str());
+  }
+  auto waiters = std::move(sync_waiters_);
+  sync_waiters_.clear();
+  for (auto& w : waiters) w(ok, child_for_sync_ && ok ? save->temp : "");
+  if (child_for_sync_ && ok && waiters.empty()) unlink(save->temp.c_str());
 }
 
 // ---------------------------------------------------------------------------------------------

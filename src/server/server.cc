@@ -13,6 +13,7 @@
 #include "common/strutil.h"
 #include "memory/memory_tiers.h"
 #include "net/socket.h"
+#include "persistence/snapshot.h"
 #include "server/aof_manager.h"
 #include "server/command_table.h"
 #include "server/errors.h"
@@ -114,6 +115,23 @@ std::string QuoteForMonitor(std::string_view s) {
     }
   }
   return out + "\"";
+}
+
+// --- Inline snapshot hook (persistence/snapshot.h) ---
+// Before a command that may write runs, the live snapshot emits each of its keys it still owes,
+// so the handler only changes keys already out. PFCOUNT is flagged read-only but refreshes the
+// cardinality cache kept in the value's bytes: its keys go out first too, so the snapshot holds
+// the bytes of the snapshot moment. Keys of a command whose movable-key arguments are malformed
+// (it will fail) are taken to be every argument: emitting early is always safe.
+void EmitKeysBeforeWrite(InlineSnapshot* snapshot, int db, const Command* cmd,
+                         const ArgList& args) {
+  if (!cmd->is(kCmdWrite) && cmd->full_name != "pfcount") return;
+  std::vector<size_t> keys;
+  if (!FindCommandKeys(*cmd, args, &keys)) {
+    for (size_t i = 1; i < args.size(); ++i) snapshot->BeforeKeyChange(db, args[i]);
+    return;
+  }
+  for (size_t i : keys) snapshot->BeforeKeyChange(db, args[i]);
 }
 
 }  // namespace
@@ -563,6 +581,9 @@ bool Server::Call(Client* c, Command* cmd, const ArgList& args, bool reprocessin
   UpdateAccessClock(now);
   CommandContext ctx(this, c, &args, cmd, now);
   ctx.set_reprocessing(reprocessing);
+  if (InlineSnapshot* snapshot = InlineSnapshot::current(); snapshot != nullptr) [[unlikely]] {
+    EmitKeysBeforeWrite(snapshot, c->db_index, cmd, args);  // inline snapshot hook
+  }
   int64_t dirty_before = dirty;
   ++call_depth_;
   cmd->spec->handler(ctx);
