@@ -86,12 +86,8 @@ class ReportingConsumer : public SnapshotConsumer {
 
 // The inline BGSAVE in progress (see StartInlineSave).
 struct RdbPersistence::InlineSave {
-  int fd = -1;
   std::string temp;
-  std::unique_ptr<rdb::RdbFileWriter> writer;
-  std::unique_ptr<ReportingConsumer> counter;  // counts keys for INFO; no pipe
-  // Last: destroyed first, while the writer it feeds still exists.
-  std::unique_ptr<InlineSnapshot> snapshot;
+  std::unique_ptr<InlineSnapshotFile> file;
 };
 
 RdbPersistence::RdbPersistence(Server* server) : server_(server) {}
@@ -100,8 +96,7 @@ RdbPersistence::~RdbPersistence() {
   if (child_pipe_ >= 0) close(child_pipe_);
   if (inline_ != nullptr) {
     // Shutting down: no bookkeeping or listeners, only the snapshot's marks and the temp file.
-    inline_->snapshot.reset();
-    close(inline_->fd);
+    inline_->file.reset();
     unlink(inline_->temp.c_str());
   }
 }
@@ -443,20 +438,16 @@ std::string RdbPersistence::StartInlineSave(const std::string& final_path, bool 
                               std::to_string(++sync_saves) + ".rdb"
                         : "temp-" + std::to_string(getpid()) + ".rdb";
   last_bgsave_try_s_ = NowMs() / 1000;
-  save->fd = open(save->temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (save->fd < 0) {
+  int fd = open(save->temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
     std::string why = ErrnoText();
     MKDB_LOG(kWarning) << "Failed opening the temp RDB file " << save->temp
                        << " for saving: " << why;
     last_bgsave_ok_ = false;
     return "ERR Background save failed: " + why;
   }
-  save->writer = std::make_unique<rdb::RdbFileWriter>(rdb::RdbFileWriter::FdSink(save->fd),
-                                                      WriterOptions());
-  save->counter = std::make_unique<ReportingConsumer>(save->writer.get(), -1);
   uint64_t total = 0;
   for (Database* db : Databases()) total += db->size();
-  inline_ = std::move(save);
   child_start_ms_ = NowMs();
   child_final_path_ = final_path;
   child_for_sync_ = for_sync;
@@ -464,12 +455,10 @@ std::string RdbPersistence::StartInlineSave(const std::string& final_path, bool 
   child_keys_processed_ = 0;
   child_keys_total_ = total;
   child_cow_bytes_ = 0;
-  if (!inline_->writer->Begin(Aux())) {
-    EndInlineSave(false, false);
-    return "ERR Background save failed: " + ErrnoText();
-  }
   // The snapshot moment.
-  inline_->snapshot = std::make_unique<InlineSnapshot>(Databases(), inline_->counter.get());
+  save->file = std::make_unique<InlineSnapshotFile>(
+      Databases(), rdb::MakeRdbSnapshotFile(fd, WriterOptions(), Aux()), fd);
+  inline_ = std::move(save);
   if (inline_timer_ == SIZE_MAX) {
     inline_timer_ = server_->loop().AddTimer(0, [this] { return InlineSaveTick(); });
   } else {
@@ -482,22 +471,23 @@ std::string RdbPersistence::StartInlineSave(const std::string& final_path, bool 
 int64_t RdbPersistence::InlineSaveTick() {
   constexpr int64_t kIdleUs = 1000000;  // woken early (RunTimerBy) when a save starts
   if (inline_ == nullptr) return kIdleUs;
-  bool finished = inline_->snapshot->Step(MonotonicUs() + kInlineSliceUs);
-  child_keys_processed_ = inline_->counter->keys();
-  // After a write error the walk goes on, marking without writing, in the same slices: ending
-  // the snapshot now would finish the marks in one pause.
-  if (!finished) return kInlineSlicePeriodUs - kInlineSliceUs;
-  bool ok = !inline_->snapshot->failed() && inline_->writer->Finish() &&
-            fsync(inline_->fd) == 0;
-  EndInlineSave(ok, false);
-  return kIdleUs;
+  InlineSnapshotFile::State state = inline_->file->Tick(kInlineSliceUs);
+  child_keys_processed_ = inline_->file->keys();
+  switch (state) {
+    case InlineSnapshotFile::State::kWalking:
+      return kInlineSlicePeriodUs - kInlineSliceUs;
+    case InlineSnapshotFile::State::kSyncing:
+      return kInlineSlicePeriodUs;  // the fsync runs on its own thread
+    default:
+      EndInlineSave(state == InlineSnapshotFile::State::kDone, false);
+      return kIdleUs;
+  }
 }
 
 void RdbPersistence::EndInlineSave(bool ok, bool killed) {
   std::unique_ptr<InlineSave> save = std::move(inline_);
-  // An unfinished snapshot finishes its marks here (InlineSnapshot's destructor).
-  save->snapshot.reset();
-  close(save->fd);
+  // An unfinished snapshot finishes its marks here, and the file is closed.
+  save->file.reset();
   int64_t now_ms = NowMs();
   last_bgsave_time_s_ = (now_ms - child_start_ms_) / 1000;
   if (ok && !child_for_sync_) {
