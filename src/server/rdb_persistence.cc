@@ -240,9 +240,7 @@ std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_syn
     MKDB_LOG(kWarning) << "Can't save in background: fork: " << ErrnoText();
     return "ERR Background save failed: fork: " + ErrnoText();
   }
-  latest_fork_us_ = MonotonicUs() - start_us;
-  ++total_forks_;
-  server_->RecordLatency("fork", latest_fork_us_ / 1000);
+  server_->RecordFork(MonotonicUs() - start_us);
   fcntl(fds[0], F_SETFL, O_NONBLOCK);
   child_pid_ = pid;
   child_pipe_ = fds[0];

@@ -79,8 +79,6 @@ class RdbPersistence {
   uint64_t last_load_keys_expired() const { return last_load_expired_; }
   uint64_t save_keys_processed() const { return child_keys_processed_; }
   uint64_t save_keys_total() const { return child_keys_total_; }
-  int64_t latest_fork_us() const { return latest_fork_us_; }
-  uint64_t total_forks() const { return total_forks_; }
   int64_t current_bgsave_seconds() const;
   double current_fork_perc() const;
 
@@ -149,8 +147,6 @@ class RdbPersistence {
   int64_t last_cow_bytes_ = 0;
   uint64_t last_load_loaded_ = 0;
   uint64_t last_load_expired_ = 0;
-  int64_t latest_fork_us_ = 0;
-  uint64_t total_forks_ = 0;
   LoadingInfo loading_;
   rdb::RdbLoadResult last_load_result_;
   std::vector<SaveListener> sync_waiters_;
