@@ -15,6 +15,7 @@
 #include "persistence/rdb_file.h"
 #include "persistence/snapshot.h"
 #include "server/command_table.h"
+#include "server/fork_child.h"
 #include "server/rdb_persistence.h"
 #include "server/server.h"
 
@@ -634,23 +635,37 @@ bool AofManager::StartRewrite() {
 bool AofManager::StartRewriteChild() {
   std::vector<Database*> dbs;
   for (int i = 0; i < server_->db_count(); ++i) dbs.push_back(&server_->db(i));
+  int report[2];
+  if (pipe2(report, O_CLOEXEC | O_NONBLOCK) != 0) {
+    MKDB_LOG(kWarning) << "Can't create a pipe for the AOF rewrite child: " << strerror(errno);
+    return false;
+  }
   int64_t start_us = MonotonicUs();
   pid_t pid = fork();
   if (pid < 0) {
     MKDB_LOG(kWarning) << "Can't rewrite append only file in background: fork: "
                        << strerror(errno);
+    close(report[0]);
+    close(report[1]);
     return false;
   }
   if (pid == 0) {
     // The child: its copy-on-write image of the keyspace becomes the new base.
     signal(SIGUSR1, SIG_DFL);
+    close(report[0]);
     std::string temp = Path(TempRewriteName(getpid()));
     int fd = open(temp.c_str(), O_WRONLY | O_TRUNC | O_CREAT, 0644);
     if (fd < 0) _exit(1);
     bool ok = WriteBase(server_->config(), fd, dbs);
     close(fd);
+    uint64_t cow = PrivateDirtyBytes();
+    ssize_t ignored = write(report[1], &cow, sizeof(cow));
+    (void)ignored;
     _exit(ok ? 0 : 1);
   }
+  close(report[1]);
+  if (child_report_ >= 0) close(child_report_);
+  child_report_ = report[0];
   server_->RecordFork(MonotonicUs() - start_us);
   child_pid_ = pid;
   rewrite_start_ms_ = NowMs();
@@ -710,6 +725,8 @@ void AofManager::StopRewrite() {
     int status;
     waitpid(child_pid_, &status, 0);
     child_pid_ = -1;
+    if (child_report_ >= 0) close(child_report_);
+    child_report_ = -1;
   } else if (inline_rewrite_ != nullptr) {
     MKDB_LOG(kNotice) << "Stopping the running inline AOF rewrite";
     inline_rewrite_.reset();
@@ -721,6 +738,15 @@ void AofManager::StopRewrite() {
 
 void AofManager::RewriteDone(int status) {
   child_pid_ = -1;
+  if (child_report_ >= 0) {
+    // The child's last words (if it got that far): what its copy-on-write cost.
+    uint64_t cow = 0;
+    if (read(child_report_, &cow, sizeof(cow)) == static_cast<ssize_t>(sizeof(cow))) {
+      last_cow_bytes_ = cow;
+    }
+    close(child_report_);
+    child_report_ = -1;
+  }
   last_rewrite_time_sec_ = (NowMs() - rewrite_start_ms_) / 1000;
   std::string temp = rewrite_temp_;
   bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;

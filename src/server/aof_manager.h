@@ -69,6 +69,7 @@ class AofManager : public WriteSink {
 
   // INFO persistence.
   bool enabled() const { return state_ != State::kOff; }
+  uint64_t last_cow_bytes() const { return last_cow_bytes_; }
   bool rewrite_in_progress() const { return child_pid_ > 0 || inline_rewrite_ != nullptr; }
   bool rewrite_scheduled() const { return rewrite_scheduled_; }
   int64_t last_rewrite_time_sec() const { return last_rewrite_time_sec_; }
@@ -128,6 +129,8 @@ class AofManager : public WriteSink {
 
   // Rewrite.
   pid_t child_pid_ = -1;
+  int child_report_ = -1;        // the child writes its copy-on-write bytes here at the end
+  uint64_t last_cow_bytes_ = 0;  // INFO aof_last_cow_size
   std::unique_ptr<InlineSnapshotFile> inline_rewrite_;
   size_t inline_timer_ = SIZE_MAX;
   std::string rewrite_temp_;  // the new base being written, in the AOF directory

@@ -17,6 +17,7 @@
 #include "memory/memory_tiers.h"
 #include "persistence/snapshot.h"
 #include "server/aof_manager.h"
+#include "server/fork_child.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -39,19 +40,6 @@ void FsyncDirOf(const std::string& path) {
   close(fd);
 }
 
-// Bytes this process's pages cost that the parent does not share (copy-on-write).
-uint64_t PrivateDirtyBytes() {
-  FILE* f = fopen("/proc/self/smaps_rollup", "r");
-  if (f == nullptr) return 0;
-  char line[256];
-  uint64_t kb = 0;
-  while (fgets(line, sizeof(line), f) != nullptr) {
-    unsigned long long v;
-    if (sscanf(line, "Private_Dirty: %llu kB", &v) == 1) kb += v;
-  }
-  fclose(f);
-  return kb * 1024;
-}
 
 // A snapshot consumer that counts keys and sends the count to the parent now and then.
 class ReportingConsumer : public SnapshotConsumer {

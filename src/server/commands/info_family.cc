@@ -390,7 +390,7 @@ void InfoPersistence(Server& server, InfoText& t) {
   t.Add("aof_rewrites", aof.rewrites());
   t.Add("aof_rewrites_consecutive_failures", aof.rewrites_consecutive_failures());
   t.Add("aof_last_write_status", aof.last_write_ok() ? "ok" : "err");
-  t.Add("aof_last_cow_size", "0");
+  t.Add("aof_last_cow_size", server.aof().last_cow_bytes());
   t.Add("module_fork_in_progress", "0");
   t.Add("module_fork_last_cow_size", "0");
   if (aof.enabled()) {
