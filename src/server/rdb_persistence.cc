@@ -195,6 +195,18 @@ std::string RdbPersistence::SaveForSync(SaveListener listener) {
   return err;
 }
 
+void RdbPersistence::BeginSaveRecord(const std::string& final_path, bool for_sync) {
+  uint64_t total = 0;
+  for (Database* db : Databases()) total += db->size();
+  child_start_ms_ = NowMs();
+  child_final_path_ = final_path;
+  child_for_sync_ = for_sync;
+  child_dirty_before_ = server_->dirty;
+  child_keys_processed_ = 0;
+  child_keys_total_ = total;
+  child_cow_bytes_ = 0;
+}
+
 std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_sync) {
   if (server_->aof().rewrite_in_progress()) {
     return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
@@ -210,8 +222,6 @@ std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_syn
   }
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return "ERR Can't create a pipe for the child: " + ErrnoText();
-  uint64_t total = 0;
-  for (Database* db : Databases()) total += db->size();
   last_bgsave_try_s_ = NowMs() / 1000;
   int64_t start_us = MonotonicUs();
   pid_t pid = fork();
@@ -232,13 +242,7 @@ std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_syn
   fcntl(fds[0], F_SETFL, O_NONBLOCK);
   child_pid_ = pid;
   child_pipe_ = fds[0];
-  child_start_ms_ = NowMs();
-  child_final_path_ = final_path;
-  child_for_sync_ = for_sync;
-  child_dirty_before_ = server_->dirty;
-  child_keys_processed_ = 0;
-  child_keys_total_ = total;
-  child_cow_bytes_ = 0;
+  BeginSaveRecord(final_path, for_sync);
   MKDB_LOG(kNotice) << "Background saving started by pid " << pid;
   return "";
 }
@@ -432,15 +436,7 @@ std::string RdbPersistence::StartInlineSave(const std::string& final_path, bool 
     last_bgsave_ok_ = false;
     return "ERR Background save failed: " + why;
   }
-  uint64_t total = 0;
-  for (Database* db : Databases()) total += db->size();
-  child_start_ms_ = NowMs();
-  child_final_path_ = final_path;
-  child_for_sync_ = for_sync;
-  child_dirty_before_ = server_->dirty;
-  child_keys_processed_ = 0;
-  child_keys_total_ = total;
-  child_cow_bytes_ = 0;
+  BeginSaveRecord(final_path, for_sync);
   // The snapshot moment.
   save->file = std::make_unique<InlineSnapshotFile>(
       Databases(), rdb::MakeRdbSnapshotFile(fd, WriterOptions(), Aux()), fd);

@@ -122,6 +122,8 @@ class RdbPersistence {
   static constexpr int64_t kInlineSliceUs = 2000;
   static constexpr int64_t kInlineSlicePeriodUs = 4000;
   struct InlineSave;
+  // What a background save (child or inline) records as it starts, for its end and for INFO.
+  void BeginSaveRecord(const std::string& final_path, bool for_sync);
   std::string StartInlineSave(const std::string& final_path, bool for_sync);
   // The timer: one slice. Returns microseconds until the next run.
   int64_t InlineSaveTick();

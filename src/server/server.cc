@@ -93,30 +93,6 @@ uint32_t NotifyBit(char c) {
   return 0;
 }
 
-std::string QuoteForMonitor(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      default:
-        if (c >= 32 && c < 127) {
-          out += static_cast<char>(c);
-        } else {
-          char buf[8];
-          snprintf(buf, sizeof(buf), "\\x%02x", c);
-          out += buf;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 // --- Inline snapshot hook (persistence/snapshot.h) ---
 // Before a command that may write runs, the live snapshot emits each of its keys it still owes,
 // so the handler only changes keys already out. PFCOUNT is flagged read-only but refreshes the
@@ -638,7 +614,7 @@ void Server::FeedMonitors(Client* c, const ArgList& args) {
   snprintf(head, sizeof(head), "%lld.%06lld [%d ", static_cast<long long>(us / 1000000),
            static_cast<long long>(us % 1000000), c->db_index);
   std::string line = std::string(head) + where + "]";
-  for (std::string_view a : args) line += " " + QuoteForMonitor(a);
+  for (std::string_view a : args) line += " " + Repr(a);
   for (Client* m : monitors_) {
     m->reply().SimpleString(line);
     OnClientOutput(m);
