@@ -210,6 +210,9 @@ bool Loader::ModuleAux() {
       "the file holds module data (MODULE_AUX), and memkeydb does not support modules");
 }
 
+// Skipped empty keys named in the log; the rest are only counted.
+constexpr uint64_t kEmptyKeysLogged = 10;
+
 bool Loader::KeyValue(uint8_t type) {
   if (db_ == nullptr) return in_.Fail("key before any SELECTDB");
   std::string key;
@@ -219,11 +222,20 @@ bool Loader::KeyValue(uint8_t type) {
     return in_.Fail("key '" + key.substr(0, 64) +
                     "' holds a module value, and memkeydb does not support modules");
   }
-  if (!ReadValue(in_, type, &value)) return false;
+  bool read = ReadValue(in_, type, &value);
   int64_t expire = expire_ms_;
   bool has_clock = has_clock_;
   expire_ms_ = -1;
   has_clock_ = false;
+  if (!read) {
+    if (!in_.empty_value()) return false;
+    // The value was read in full and had no elements: the key is dropped, the load goes on.
+    in_.ClearEmptyValue();
+    if (result_->empty_keys_skipped++ < kEmptyKeysLogged) {
+      MKDB_LOG(kWarning) << "RDB load skipping empty key: " << key.substr(0, 128);
+    }
+    return true;
+  }
   if (expire >= 0 && options_.skip_expired && expire <= options_.now_ms) {
     ++result_->keys_expired;
     return true;

@@ -103,6 +103,9 @@ struct RdbLoadResult {
   int version = 0;
   uint64_t keys_loaded = 0;
   uint64_t keys_expired = 0;
+  // Keys whose collection had no elements: Redis skips them in a file (and logs the first
+  // few), where RESTORE refuses the same value.
+  uint64_t empty_keys_skipped = 0;
   // Replication aux fields, if the file had them (repl_offset -1 otherwise).
   std::string repl_id;
   int64_t repl_offset = -1;

@@ -231,6 +231,75 @@ TEST(RdbFile, RefusesWithOffsets) {
   }
 }
 
+// Collections with no elements, crafted as Redis's encoders lay them out (the ziplist, listpack
+// and intset layouts of src/persistence/testdata/make_legacy_payloads.py). redis-server 7.0
+// skips such a key in a file ("skipping empty key", counted in "empty keys skipped") and loads
+// the rest, except an empty zipmap or intset, which it refuses as corrupt; RESTORE refuses
+// them all (rdb_value_test).
+std::string EmptyCollectionFile(uint8_t type, std::string_view value) {
+  std::string f = "REDIS0009";
+  f += std::string("\xfe\x00", 2);
+  f += "\xfc";  // an expiry on the empty key must not move to the next one
+  int64_t ms = kNow + 60000;
+  f.append(reinterpret_cast<const char*>(&ms), 8);
+  f += static_cast<char>(type);
+  f += "\x05" "empty";
+  f += value;
+  f += std::string("\x00\x05" "after\x01v", 9);
+  f += "\xff";
+  f += std::string(8, '\0');  // checksum disabled
+  return f;
+}
+
+TEST(RdbFile, EmptyCollectionsAreSkippedInAFile) {
+  const std::string zl("\x0b\x00\x00\x00\x0a\x00\x00\x00\x00\x00\xff", 11);  // empty ziplist
+  const std::string lp("\x07\x00\x00\x00\x00\x00\xff", 7);                   // empty listpack
+  const std::string zero("\x00", 1);
+  struct Case {
+    uint8_t type;
+    std::string value;
+  };
+  const Case skipped[] = {
+      {kTypeList, zero},
+      {kTypeSet, zero},
+      {kTypeZset, zero},
+      {kTypeHash, zero},
+      {kTypeZset2, zero},
+      {kTypeListZiplist, "\x0b" + zl},
+      {kTypeZsetZiplist, "\x0b" + zl},
+      {kTypeHashZiplist, "\x0b" + zl},
+      {kTypeListQuicklist, zero},
+      {kTypeListQuicklist, "\x01\x0b" + zl},  // one node, itself empty
+      {kTypeHashListpack, "\x07" + lp},
+      {kTypeZsetListpack, "\x07" + lp},
+      {kTypeListQuicklist2, zero},
+      {kTypeListQuicklist2, "\x01\x02\x07" + lp},
+  };
+  for (const Case& c : skipped) {
+    SCOPED_TRACE("type " + std::to_string(c.type));
+    Dbs dst;
+    RdbLoadResult r;
+    ASSERT_TRUE(Load(EmptyCollectionFile(c.type, c.value), dst, &r)) << r.error;
+    EXPECT_EQ(r.keys_loaded, 1u);
+    EXPECT_EQ(r.empty_keys_skipped, 1u);
+    auto contents = dst.Contents();
+    ASSERT_EQ(contents[0].size(), 1u);
+    EXPECT_EQ(contents[0]["after"], std::make_pair(std::string("v"), int64_t{-1}));
+  }
+  const Case refused[] = {
+      {kTypeHashZipmap, std::string("\x02\x00\xff", 3)},
+      {kTypeSetIntset, std::string("\x08\x02\x00\x00\x00\x00\x00\x00\x00", 9)},
+  };
+  for (const Case& c : refused) {
+    SCOPED_TRACE("type " + std::to_string(c.type));
+    Dbs dst;
+    RdbLoadResult r;
+    EXPECT_FALSE(Load(EmptyCollectionFile(c.type, c.value), dst, &r));
+    EXPECT_NE(r.error.find("Corrupt RDB"), std::string::npos) << r.error;
+    EXPECT_EQ(r.empty_keys_skipped, 0u);
+  }
+}
+
 TEST(RdbFile, LoadsFromFileDescriptor) {
   Dbs src;
   Fill(src);

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/logging.h"
 #include "persistence/crc64.h"
 #include "persistence/rdb_format.h"
 
@@ -207,6 +208,17 @@ bool RdbIn::Fill(size_t need) {
 bool RdbIn::Fail(std::string_view what) {
   if (error_.empty()) error_ = "at offset " + std::to_string(offset()) + ": " + std::string(what);
   return false;
+}
+
+bool RdbIn::FailEmpty(std::string_view what) {
+  if (error_.empty()) empty_value_ = true;
+  return Fail(what);
+}
+
+void RdbIn::ClearEmptyValue() {
+  DCHECK(empty_value_);
+  error_.clear();
+  empty_value_ = false;
 }
 
 bool RdbIn::Byte(uint8_t* b) {

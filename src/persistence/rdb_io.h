@@ -97,6 +97,14 @@ class RdbIn {
 
   // Records the first error, with the current offset, and returns false.
   bool Fail(std::string_view what);
+  // Fail() for a collection that was read in full and has no elements. Redis refuses such a
+  // value in a DUMP payload but skips the key in a file, so the file loader asks
+  // empty_value() and, when set, drops the key and carries on after ClearEmptyValue().
+  // REQUIRES: every byte of the value has been consumed.
+  bool FailEmpty(std::string_view what);
+  bool empty_value() const { return empty_value_; }
+  // REQUIRES: empty_value().
+  void ClearEmptyValue();
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
   uint64_t offset() const { return consumed_ + pos_; }
@@ -118,6 +126,7 @@ class RdbIn {
   size_t crc_done_ = 0;     // bytes of data_ already in crc_
   uint64_t crc_ = 0;
   std::string error_;
+  bool empty_value_ = false;  // error_ is FailEmpty()'s
 };
 
 // "1234" → 1234 if `s` is a canonical decimal int64 (no sign on 0, no leading zeros, no '+').

@@ -189,7 +189,7 @@ bool ParseZipmap(std::string_view blob, std::vector<std::string>* out, std::stri
 
 // Builds a hash of field/value pairs as HSET would. False on a repeated field.
 bool BuildHash(RdbIn& in, const std::vector<std::string>& fv, CompactValue* out) {
-  if (fv.empty()) return in.Fail("empty hash");
+  if (fv.empty()) return in.FailEmpty("empty hash");
   if (fv.size() % 2) return in.Fail("hash with a field but no value");
   HashObject::RegisterOps();
   HashObject h = HashObject::CreateIn(out);
@@ -208,7 +208,7 @@ bool ParseScore(const std::string& s, double* score) {
 }
 
 bool BuildZset(RdbIn& in, const std::vector<std::string>& ms, CompactValue* out) {
-  if (ms.empty()) return in.Fail("empty sorted set");
+  if (ms.empty()) return in.FailEmpty("empty sorted set");
   if (ms.size() % 2) return in.Fail("sorted set with a member but no score");
   size_t longest = 0;
   for (size_t i = 0; i < ms.size(); i += 2) longest = std::max(longest, ms[i].size());
@@ -244,7 +244,7 @@ bool ReadInto(RdbIn& in, uint8_t type, CompactValue* out) {
     case kTypeList: {
       uint64_t n;
       if (!in.LengthAtMost(in.remaining(), &n, "list length")) return false;
-      if (n == 0) return in.Fail("empty list");
+      if (n == 0) return in.FailEmpty("empty list");
       Quicklist* q = AttachList(out);
       std::string e;
       for (uint64_t i = 0; i < n; ++i) {
@@ -264,12 +264,12 @@ bool ReadInto(RdbIn& in, uint8_t type, CompactValue* out) {
         if (!ReadBlob(in, type, &elems)) return false;
         for (const std::string& e : elems) q->Push(Quicklist::End::kTail, e);
       }
-      return !q->empty() || in.Fail("empty list");
+      return !q->empty() || in.FailEmpty("empty list");
     }
     case kTypeListZiplist: {
       std::vector<std::string> elems;
       if (!ReadBlob(in, type, &elems)) return false;
-      if (elems.empty()) return in.Fail("empty list");
+      if (elems.empty()) return in.FailEmpty("empty list");
       Quicklist* q = AttachList(out);
       for (const std::string& e : elems) q->Push(Quicklist::End::kTail, e);
       return true;

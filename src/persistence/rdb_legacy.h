@@ -16,8 +16,8 @@ bool IsLegacyType(uint8_t type);
 // its type's API under the current Limits(), so it takes the encoding HSET, ZADD or RPUSH would
 // give the same contents. Refused (false, in.error() set, *out left empty): blobs that break
 // their format, repeated hash fields or sorted-set members, NaN scores, and values with no
-// elements ("empty list", "empty hash", "empty sorted set": Redis skips such keys in a file and
-// refuses them in RESTORE; the file loader may match on those words).
+// elements ("empty list", "empty hash", "empty sorted set", reported with RdbIn::FailEmpty:
+// Redis skips such keys in a file and refuses them in RESTORE; an empty zipmap is corrupt).
 bool ReadLegacy(RdbIn& in, uint8_t type, CompactValue* out);
 
 }  // namespace memkeydb::rdb

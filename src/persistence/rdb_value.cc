@@ -177,7 +177,7 @@ class SetBuilder {
 bool ReadSet(RdbIn& in, CompactValue* out) {
   uint64_t n;
   if (!in.LengthAtMost(in.remaining(), &n, "set size")) return false;
-  if (n == 0) return in.Fail("empty set");
+  if (n == 0) return in.FailEmpty("empty set");
   SetBuilder builder(out);
   std::string member;
   for (uint64_t i = 0; i < n; ++i) {
@@ -191,7 +191,7 @@ bool ReadSetListpack(RdbIn& in, CompactValue* out) {
   Listpack lp;
   if (!ReadListpack(in, "set", &lp)) return false;
   size_t n = lp.size();
-  if (n == 0) return in.Fail("empty set");
+  if (n == 0) return in.FailEmpty("empty set");
   SetBuilder builder(out);
   char scratch[LpValue::kIntBufSize];
   for (size_t pos = lp.First(); pos != Listpack::kNone; pos = lp.Next(pos)) {
@@ -205,6 +205,7 @@ bool ReadIntSet(RdbIn& in, CompactValue* out) {
   if (!in.String(&blob)) return false;
   IntSet is;
   if (!IntSet::FromBytes(Bytes(blob), blob.size(), &is)) return in.Fail("malformed intset");
+  // Unlike the other empty collections, Redis refuses an empty intset even in a file.
   if (is.empty()) return in.Fail("empty set");
   SetObject::RegisterOps();
   if (is.size() <= std::min<size_t>(Limits().set_max_intset_entries, size_t{1} << 30)) {
@@ -225,7 +226,7 @@ bool ReadIntSet(RdbIn& in, CompactValue* out) {
 bool ReadHash(RdbIn& in, CompactValue* out) {
   uint64_t n;
   if (!in.LengthAtMost(in.remaining() / 2, &n, "hash size")) return false;
-  if (n == 0) return in.Fail("empty hash");
+  if (n == 0) return in.FailEmpty("empty hash");
   HashObject h = HashObject::CreateIn(out);
   // Like HSET of as many fields: a hash too large for a listpack starts as a table.
   if (n > Limits().hash_max_listpack_entries) h.ConvertToTable();
@@ -241,7 +242,7 @@ bool ReadHashListpack(RdbIn& in, CompactValue* out) {
   Listpack lp;
   if (!ReadListpack(in, "hash", &lp)) return false;
   size_t n = lp.size();
-  if (n == 0) return in.Fail("empty hash");
+  if (n == 0) return in.FailEmpty("empty hash");
   if (n % 2 != 0) return in.Fail("hash listpack with an odd number of elements");
   const CollectionLimits& lim = Limits();
   bool fits = n / 2 <= lim.hash_max_listpack_entries;
@@ -272,7 +273,7 @@ bool ReadHashListpack(RdbIn& in, CompactValue* out) {
 bool ReadZSet(RdbIn& in, uint8_t type, CompactValue* out) {
   uint64_t n;
   if (!in.LengthAtMost(in.remaining() / 2, &n, "sorted set size")) return false;
-  if (n == 0) return in.Fail("empty sorted set");
+  if (n == 0) return in.FailEmpty("empty sorted set");
   RegisterZSetObjectOps();
   // As Redis loads: into the large encoding, then down to a listpack if the result fits.
   ZSetObject* z = ZSetObject::Create(SIZE_MAX, 0);
@@ -311,7 +312,7 @@ bool ReadZSetListpack(RdbIn& in, CompactValue* out) {
   Listpack lp;
   if (!ReadListpack(in, "sorted set", &lp)) return false;
   size_t n = lp.size();
-  if (n == 0) return in.Fail("empty sorted set");
+  if (n == 0) return in.FailEmpty("empty sorted set");
   if (n % 2 != 0) return in.Fail("sorted set listpack with an odd number of elements");
   const CollectionLimits& lim = Limits();
   bool fits = n / 2 <= lim.zset_max_listpack_entries;
@@ -354,7 +355,7 @@ bool ReadZSetListpack(RdbIn& in, CompactValue* out) {
 bool ReadList(RdbIn& in, CompactValue* out) {
   uint64_t nodes;
   if (!in.LengthAtMost(in.remaining() / 2, &nodes, "quicklist node count")) return false;
-  if (nodes == 0) return in.Fail("empty list");
+  if (nodes == 0) return in.FailEmpty("empty list");
   RegisterListObjectOps();
   Quicklist* list = NewList();
   out->SetObject(ValueType::kList, list);
@@ -375,7 +376,7 @@ bool ReadList(RdbIn& in, CompactValue* out) {
     // Redis skips an empty node; an empty list as a whole is refused below.
     list->AppendListpack(std::move(lp));
   }
-  if (list->empty()) return in.Fail("empty list");
+  if (list->empty()) return in.FailEmpty("empty list");
   return true;
 }
 

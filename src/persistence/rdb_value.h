@@ -30,7 +30,8 @@ void WriteValue(RdbOut& out, const CompactValue& v);
 
 // Reads a value of RDB type `type` (already read) into *out (empty on entry). False, with
 // in.error() saying where and what, on corrupt, truncated or unsupported data; *out is then
-// left empty.
+// left empty. A collection with no elements (other than an intset or zipmap, which Redis calls
+// corrupt) is read in full and reported with in.FailEmpty(), so a file loader can skip the key.
 bool ReadValue(RdbIn& in, uint8_t type, CompactValue* out);
 
 // DUMP: type byte + value + RDB version (2 bytes LE) + CRC-64 (8 bytes LE). Never compressed

@@ -207,6 +207,8 @@ void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t de
 
 bool CommandContext::propagating() const { return server_->propagating(); }
 
+bool CommandContext::replaying() const { return server_->loading(); }
+
 void CommandContext::RewriteForPropagation(std::vector<std::string> argv) {
   rewrite_ = std::move(argv);
   has_rewrite_ = true;

@@ -124,6 +124,10 @@ class CommandContext {
   // the server's state say what to feed instead. Check propagating() before building
   // arguments: with no sink these calls are skipped, and must cost nothing.
   bool propagating() const;
+  // The command is replayed from the AOF being loaded (later also a primary's stream): a server
+  // wrote its arguments, and Redis applies some forms it refuses from users (XADD/XTRIM's
+  // LIMIT without "~", which its own rewrite of an approximate trim keeps).
+  bool replaying() const;
   // Feeds `argv` instead of the command's arguments (EXPIRE → PEXPIREAT, BLPOP → LPOP).
   void RewriteForPropagation(std::vector<std::string> argv);
   // Replaces argument i of what is fed (XADD's "*" by the ID chosen); other arguments stay.

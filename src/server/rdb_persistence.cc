@@ -579,7 +579,8 @@ bool RdbPersistence::LoadFile(const std::string& path, bool fresh, bool merge,
   last_load_expired_ = result.keys_expired;
   last_load_result_ = result;
   MKDB_LOG(kNotice) << "Done loading RDB, keys loaded: " << result.keys_loaded
-                    << ", keys expired: " << result.keys_expired << ".";
+                    << ", keys expired: " << result.keys_expired
+                    << ", empty keys skipped: " << result.empty_keys_skipped << ".";
   return true;
 }
 

@@ -271,7 +271,11 @@ int ParseAddTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* a) {
     ctx.Error("ERR syntax error, XTRIM must be called with a trimming strategy");
     return -1;
   }
-  if (limit_given) {
+  if (ctx.replaying()) {
+    // A trim in a replayed stream was made exact by the server that fed it (7.0 leaves LIMIT
+    // beside its "="): apply it in full, as Redis does for its AOF and primary.
+    a->limit = 0;
+  } else if (limit_given) {
     if (!a->approx) {
       ctx.Error("ERR syntax error, LIMIT cannot be used without the special ~ option");
       return -1;
@@ -288,9 +292,9 @@ int ParseAddTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* a) {
 // What XADD and XTRIM feed to the stream of writes: the ID chosen for "*" or "ms-*" (idpos,
 // XADD only; 0 for none), and an approximate trim as the exact trim to where it stopped (the
 // stream's length, or its first ID), so that a replay, whose nodes may differ, keeps the same
-// entries. Redis 7.0 keeps LIMIT in that rewrite, which makes the fed command an error ("LIMIT
-// cannot be used without the special ~ option"); it is dropped here, as an exact trim to the
-// length reached needs no limit.
+// entries. Redis 7.0 keeps LIMIT in that rewrite (which only its AOF loader and replicas
+// accept: see CommandContext::replaying); it is dropped here, as an exact trim to the length
+// reached needs no limit.
 void RewriteAddTrimForPropagation(CommandContext& ctx, const AddTrimArgs& a, const StreamObject* s,
                                   size_t idpos, StreamID id) {
   if (!ctx.propagating()) return;
