@@ -18,11 +18,7 @@ from helpers.resp import to_py  # noqa: E402
 
 # Implemented commands whose behaviour differs from Redis 7.0 in some way.
 PARTIAL = {
-    "bgsave": "does not save yet (persistence is not built): answers an error; on the file "
-              "far-memory backend it refuses because a forked snapshot would be torn",
-    "flushall": "does not write an RDB file when save points are set (persistence not built yet)",
     "object": "ENCODING reports 'listpack' for small sets of strings (Redis 7.2's encoding; 7.0 says 'hashtable')",
-    "shutdown": "SAVE cannot write an RDB file yet (persistence not built)",
     "debug": "SLEEP, SET-ACTIVE-EXPIRE, OBJECT, DIGEST, DIGEST-VALUE and a few more; not every Redis subcommand",
     "client": "TRACKING ON is refused (no client-side caching yet)",
     "blpop": "when several of its keys receive data in one transaction, the first key in argument order is served (as Redis 7.2), not the first one written",
@@ -37,7 +33,9 @@ PARTIAL = {
     "memory": "MALLOC-STATS reports per-tier figures instead of jemalloc's text; USAGE adds no SAMPLES estimate for collections yet",
     "auth": "the default user only (no ACL users yet)",
     "hello": "AUTH with the default user only (no ACL users yet)",
-    "info": "replication, persistence and cluster fields report a standalone server without persistence",
+    "info": "replication and cluster fields report a standalone server; current_cow_* stay 0",
+    "sync": "only what redis-cli --rdb needs: an RDB payload, then the connection closes (no replication stream yet)",
+    "replconf": "accepted for redis-cli --rdb; no replication yet",
 }
 
 

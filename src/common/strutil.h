@@ -69,4 +69,8 @@ std::string BytesToHuman(uint64_t n);
 std::string ToLower(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// `s` in double quotes with Redis's escapes (sdscatrepr): \\ \" \n \r \t \a \b, other bytes
+// outside printable ASCII as \xHH. CONFIG REWRITE, MONITOR and AOF manifests print names so.
+std::string Repr(std::string_view s);
+
 }  // namespace memkeydb

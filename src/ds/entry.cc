@@ -32,7 +32,7 @@ void Entry::Destroy(Entry* e) {
 Entry* Entry::Reshape(Entry* e, bool with_expire) {
   Entry* n = Create(e->key(), with_expire);
   n->value.MoveFrom(&e->value);
-  n->set_clock(e->clock());
+  n->meta = (e->meta & ~kExpireBit) | (with_expire ? kExpireBit : 0);
   n->next = e->next;
   if (with_expire && e->has_expire()) *n->expire_slot() = *e->expire_slot();
   return n;

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/strutil.h"
+
 namespace memkeydb::aof {
 namespace {
 
@@ -60,7 +62,7 @@ bool IsBaseName(std::string_view name) {
 
 void AppendLine(std::string* out, const FileInfo& f) {
   *out += "file ";
-  *out += NameNeedsQuoting(f.name) ? QuoteName(f.name) : f.name;
+  *out += NameNeedsQuoting(f.name) ? Repr(f.name) : f.name;
   *out += " seq ";
   *out += std::to_string(f.seq);
   *out += " type ";
@@ -90,31 +92,6 @@ bool NameNeedsQuoting(std::string_view name) {
     if (c == '\\' || c == '"' || !isprint(c) || isspace(c)) return true;
   }
   return false;
-}
-
-std::string QuoteName(std::string_view name) {
-  std::string out = "\"";
-  for (unsigned char c : name) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      default:
-        if (isprint(c)) {
-          out += static_cast<char>(c);
-        } else {
-          char buf[8];
-          snprintf(buf, sizeof(buf), "\\x%02x", c);
-          out += buf;
-        }
-    }
-  }
-  out += '"';
-  return out;
 }
 
 bool SplitWords(std::string_view line, std::vector<std::string>* out) {

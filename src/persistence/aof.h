@@ -67,7 +67,6 @@ std::string TempManifestFileName(const std::string& appendfilename);
 
 // The manifest's quoting: true if `name` must be written quoted, and the quoted form.
 bool NameNeedsQuoting(std::string_view name);
-std::string QuoteName(std::string_view name);
 // Splits a line into words as Redis's argument splitter does (quotes, escapes). Returns false
 // on unbalanced quotes or a closing quote not followed by a space.
 bool SplitWords(std::string_view line, std::vector<std::string>* out);

@@ -184,17 +184,4 @@ bool AofCommandWriter::Flush() {
 
 bool AofCommandWriter::Finish() { return Flush() && fsync(fd_) == 0; }
 
-bool WalkDatabases(const std::vector<Database*>& dbs, SnapshotConsumer* consumer) {
-  for (Database* db : dbs) {
-    if (db->size() == 0) continue;
-    if (!consumer->DbSize(db->index(), db->size(), db->expires())) return false;
-    bool ok = true;
-    db->table().ForEach([&](Entry* e) {
-      if (ok) ok = consumer->Key(db->index(), *e);
-    });
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace memkeydb::aof

@@ -52,8 +52,5 @@ class AofCommandWriter : public SnapshotConsumer {
   uint64_t unsynced_ = 0;
 };
 
-// Walks every database (in order) into `consumer`. Stands in for snapshot.h's EmitAllKeys
-// until that lands with the RDB file work.
-bool WalkDatabases(const std::vector<Database*>& dbs, SnapshotConsumer* consumer);
 
 }  // namespace memkeydb::aof

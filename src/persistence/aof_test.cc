@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/strutil.h"
+
 namespace memkeydb::aof {
 namespace {
 
@@ -44,8 +46,8 @@ TEST(AofManifest, RoundTripsOddNames) {
     EXPECT_EQ(parsed->incrs.at(0).name, name + ".1.incr.aof");
     EXPECT_EQ(parsed->ToString(), text);
   }
-  EXPECT_EQ(QuoteName("a b"), "\"a b\"");
-  EXPECT_EQ(QuoteName("x\x01"), "\"x\\x01\"");
+  EXPECT_EQ(Repr("a b"), "\"a b\"");
+  EXPECT_EQ(Repr("x\x01"), "\"x\\x01\"");
   EXPECT_FALSE(NameNeedsQuoting("appendonly.aof.1.incr.aof"));
 }
 

@@ -364,3 +364,27 @@ bool LoadRdb(RdbIn& in, const std::vector<Database*>& dbs, const RdbLoadOptions&
 }
 
 }  // namespace memkeydb::rdb
+
+namespace memkeydb::rdb {
+namespace {
+
+class RdbSnapshotFile : public SnapshotFile {
+ public:
+  RdbSnapshotFile(int fd, RdbWriterOptions options, RdbAux aux)
+      : writer_(RdbFileWriter::FdSink(fd), options), aux_(std::move(aux)) {}
+  bool Begin() override { return writer_.Begin(aux_); }
+  SnapshotConsumer* consumer() override { return &writer_; }
+  bool Finish() override { return writer_.Finish(); }
+
+ private:
+  RdbFileWriter writer_;
+  RdbAux aux_;
+};
+
+}  // namespace
+
+std::unique_ptr<SnapshotFile> MakeRdbSnapshotFile(int fd, RdbWriterOptions options, RdbAux aux) {
+  return std::make_unique<RdbSnapshotFile>(fd, options, std::move(aux));
+}
+
+}  // namespace memkeydb::rdb

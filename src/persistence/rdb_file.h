@@ -18,11 +18,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "persistence/rdb_io.h"
 #include "persistence/snapshot.h"
+#include "persistence/snapshot_file.h"
 
 namespace memkeydb::rdb {
 
@@ -121,5 +123,9 @@ struct RdbLoadResult {
 // Stops after EOF and the checksum; bytes after it are left unread (the AOF preamble case).
 bool LoadRdb(RdbIn& in, const std::vector<Database*>& dbs, const RdbLoadOptions& options,
              RdbLoadResult* result);
+
+// An RDB file as a SnapshotFile (persistence/snapshot_file.h): the header with `aux`, the
+// keys, EOF and the checksum, written to `fd` (not owned).
+std::unique_ptr<SnapshotFile> MakeRdbSnapshotFile(int fd, RdbWriterOptions options, RdbAux aux);
 
 }  // namespace memkeydb::rdb

@@ -15,6 +15,7 @@
 #include "persistence/rdb_file.h"
 #include "persistence/snapshot.h"
 #include "server/command_table.h"
+#include "server/fork_child.h"
 #include "server/rdb_persistence.h"
 #include "server/server.h"
 
@@ -61,23 +62,37 @@ std::string Fixed3(double v) {
   return buf;
 }
 
-// Writes a base file to `fd`: an RDB (aof-use-rdb-preamble yes) or commands. Ordinary memory
-// only: the rewrite child runs it.
 bool UseRdbBase(const Config& config) { return config.aof_use_rdb_preamble; }
 
-bool WriteBase(const Config& config, int fd, const std::vector<Database*>& dbs) {
+// The command form of a base file as a SnapshotFile.
+class CommandBaseFile : public SnapshotFile {
+ public:
+  CommandBaseFile(int fd, bool incremental_fsync) : writer_(fd, incremental_fsync) {}
+  bool Begin() override { return true; }
+  SnapshotConsumer* consumer() override { return &writer_; }
+  bool Finish() override { return writer_.Finish(); }
+
+ private:
+  aof::AofCommandWriter writer_;
+};
+
+// A base file written to `fd` (not owned): an RDB (aof-use-rdb-preamble yes) or commands.
+// Ordinary memory only: the rewrite child uses it.
+std::unique_ptr<SnapshotFile> MakeBaseFile(const Config& config, int fd) {
   if (UseRdbBase(config)) {
     rdb::RdbWriterOptions options;
     options.compress = config.rdbcompression;
     options.checksum = config.rdbchecksum;
-    rdb::RdbFileWriter writer(rdb::RdbFileWriter::FdSink(fd), options);
     rdb::RdbAux aux;
     aux.ctime_s = NowMs() / 1000;
     aux.aof_base = true;
-    return writer.Begin(aux) && EmitAllKeys(dbs, &writer) && writer.Finish() && fsync(fd) == 0;
+    return rdb::MakeRdbSnapshotFile(fd, options, aux);
   }
-  aof::AofCommandWriter writer(fd, config.aof_rewrite_incremental_fsync);
-  return EmitAllKeys(dbs, &writer) && writer.Finish();
+  return std::make_unique<CommandBaseFile>(fd, config.aof_rewrite_incremental_fsync);
+}
+
+bool WriteBase(const Config& config, int fd, const std::vector<Database*>& dbs) {
+  return WriteSnapshotFile(dbs, MakeBaseFile(config, fd).get(), fd);
 }
 
 }  // namespace
@@ -93,12 +108,7 @@ AofManager::~AofManager() {
   }
   fsync_cv_.notify_all();
   fsync_thread_.join();
-  if (child_pid_ > 0) {
-    kill(child_pid_, SIGUSR1);
-    int status;
-    waitpid(child_pid_, &status, 0);
-    unlink(Path(TempRewriteName(child_pid_)).c_str());
-  }
+  StopRewrite();
   if (fd_ >= 0) close(fd_);
 }
 
@@ -400,7 +410,7 @@ void AofManager::Feed(int db, const ArgList& argv) {
   if (state_ == State::kOff) return;
   // While waiting for the first rewrite, only writes after the fork matter (the child's
   // snapshot holds the rest); before it, there is nothing to keep.
-  if (state_ == State::kWaitRewrite && child_pid_ <= 0) return;
+  if (state_ == State::kWaitRewrite && !rewrite_in_progress()) return;
   if (server_->config().aof_timestamp_enabled) {
     int64_t now_s = NowMs() / 1000;
     if (now_s != last_timestamp_s_) {
@@ -513,7 +523,7 @@ void AofManager::Flush(bool force) {
     MKDB_LOG(kWarning) << "AOF write error looks solved, memkeydb can write again.";
     last_write_errno_ = 0;
   }
-  if (config.no_appendfsync_on_rewrite && child_pid_ > 0) return;
+  if (config.no_appendfsync_on_rewrite && rewrite_in_progress()) return;
   if (always) {
     if (fdatasync(fd_) != 0) {
       MKDB_LOG(kWarning) << "Can't persist AOF for fsync error when the AOF fsync policy is "
@@ -542,7 +552,7 @@ void AofManager::Shutdown() {
   if (state_ == State::kOff || fd_ < 0) return;
   Flush(true);
   if (fsync(fd_) != 0) MKDB_LOG(kWarning) << "Fail to fsync the AOF file: " << strerror(errno);
-  if (child_pid_ > 0) {
+  if (rewrite_in_progress()) {
     MKDB_LOG(kNotice) << "There is a child rewriting the AOF. Killing it!";
   }
   MKDB_LOG(kNotice) << "Calling fsync() on the AOF file.";
@@ -552,21 +562,17 @@ void AofManager::Shutdown() {
 // Rewrite
 
 int64_t AofManager::current_rewrite_time_sec() const {
-  return child_pid_ > 0 ? (NowMs() - rewrite_start_ms_) / 1000 : -1;
+  return rewrite_in_progress() ? (NowMs() - rewrite_start_ms_) / 1000 : -1;
 }
 
 std::string AofManager::RequestRewrite(bool* scheduled) {
   *scheduled = false;
-  if (child_pid_ > 0) return "ERR Background append only file rewriting already in progress";
+  if (rewrite_in_progress()) return "ERR Background append only file rewriting already in progress";
   if (server_->rdb().bgsave_in_progress()) {
     // One child at a time, as Redis: the rewrite starts from the cron once the save is done.
     rewrite_scheduled_ = true;
     *scheduled = true;
     return "";
-  }
-  if (!MemoryTiers::Get().fork_snapshot_safe()) {
-    return "ERR Background AOF rewrite refused: the far-memory backend 'file' maps its memory "
-           "MAP_SHARED, so a forked child would not see a point-in-time snapshot";
   }
   if (!StartRewrite()) return "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";
   return "";
@@ -606,40 +612,143 @@ bool AofManager::StartRewrite() {
   }
   selected_db_ = -1;
 
+  rewrite_scheduled_ = false;
+  const std::string& mode = config.snapshot_mode;
+  bool fork_safe = MemoryTiers::Get().fork_snapshot_safe();
+  if (mode == "fork" && !fork_safe) {
+    MKDB_LOG(kWarning) << "Background AOF rewrite refused: snapshot-mode is fork, but the "
+                          "far-memory backend 'file' maps its memory MAP_SHARED, so a forked "
+                          "child would not see a point-in-time snapshot";
+    last_bgrewrite_ok_ = false;
+    ++consecutive_failures_;
+    return false;
+  }
+  bool started = (mode == "fork" || (mode == "auto" && fork_safe)) ? StartRewriteChild()
+                                                                    : StartInlineRewrite();
+  if (!started) {
+    last_bgrewrite_ok_ = false;
+    ++consecutive_failures_;
+  }
+  return started;
+}
+
+bool AofManager::StartRewriteChild() {
   std::vector<Database*> dbs;
   for (int i = 0; i < server_->db_count(); ++i) dbs.push_back(&server_->db(i));
+  int report[2];
+  if (pipe2(report, O_CLOEXEC | O_NONBLOCK) != 0) {
+    MKDB_LOG(kWarning) << "Can't create a pipe for the AOF rewrite child: " << strerror(errno);
+    return false;
+  }
   int64_t start_us = MonotonicUs();
   pid_t pid = fork();
   if (pid < 0) {
     MKDB_LOG(kWarning) << "Can't rewrite append only file in background: fork: "
                        << strerror(errno);
-    last_bgrewrite_ok_ = false;
-    ++consecutive_failures_;
+    close(report[0]);
+    close(report[1]);
     return false;
   }
   if (pid == 0) {
     // The child: its copy-on-write image of the keyspace becomes the new base.
     signal(SIGUSR1, SIG_DFL);
+    close(report[0]);
     std::string temp = Path(TempRewriteName(getpid()));
     int fd = open(temp.c_str(), O_WRONLY | O_TRUNC | O_CREAT, 0644);
     if (fd < 0) _exit(1);
-    bool ok = WriteBase(config, fd, dbs);
+    bool ok = WriteBase(server_->config(), fd, dbs);
     close(fd);
+    uint64_t cow = PrivateDirtyBytes();
+    ssize_t ignored = write(report[1], &cow, sizeof(cow));
+    (void)ignored;
     _exit(ok ? 0 : 1);
   }
+  close(report[1]);
+  if (child_report_ >= 0) close(child_report_);
+  child_report_ = report[0];
+  server_->RecordFork(MonotonicUs() - start_us);
   child_pid_ = pid;
   rewrite_start_ms_ = NowMs();
-  rewrite_scheduled_ = false;
+  rewrite_temp_ = TempRewriteName(pid);
   MKDB_LOG(kNotice) << "Background append only file rewriting started by pid " << pid
                     << " (fork took " << (MonotonicUs() - start_us) / 1000 << " ms)";
   return true;
 }
 
+bool AofManager::StartInlineRewrite() {
+  rewrite_temp_ = TempRewriteName(getpid());
+  int fd = open(Path(rewrite_temp_).c_str(), O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    MKDB_LOG(kWarning) << "Can't open the temporary AOF base file " << rewrite_temp_ << ": "
+                       << strerror(errno);
+    return false;
+  }
+  std::vector<Database*> dbs;
+  for (int i = 0; i < server_->db_count(); ++i) dbs.push_back(&server_->db(i));
+  // The snapshot moment: the incr file opened above receives every write from here on.
+  inline_rewrite_ = std::make_unique<InlineSnapshotFile>(
+      std::move(dbs), MakeBaseFile(server_->config(), fd), fd);
+  if (inline_timer_ == SIZE_MAX) {
+    inline_timer_ = server_->loop().AddTimer(0, [this] { return InlineRewriteTick(); });
+  } else {
+    server_->loop().RunTimerBy(inline_timer_, MonotonicUs());
+  }
+  rewrite_start_ms_ = NowMs();
+  MKDB_LOG(kNotice) << "Background append only file rewriting started (inline snapshot)";
+  return true;
+}
+
+int64_t AofManager::InlineRewriteTick() {
+  constexpr int64_t kIdleUs = 1000000;  // woken early (RunTimerBy) when a rewrite starts
+  constexpr int64_t kSliceUs = 2000, kPeriodUs = 4000;  // as the inline BGSAVE
+  if (inline_rewrite_ == nullptr) return kIdleUs;
+  switch (inline_rewrite_->Tick(kSliceUs)) {
+    case InlineSnapshotFile::State::kWalking:
+      return kPeriodUs - kSliceUs;
+    case InlineSnapshotFile::State::kSyncing:
+      return kPeriodUs;
+    case InlineSnapshotFile::State::kDone:
+      inline_rewrite_.reset();
+      RewriteDone(0);
+      return kIdleUs;
+    default:
+      inline_rewrite_.reset();
+      RewriteDone(1 << 8);  // exit status 1, as a failed child
+      return kIdleUs;
+  }
+}
+
+void AofManager::StopRewrite() {
+  if (child_pid_ > 0) {
+    MKDB_LOG(kNotice) << "Killing running AOF rewrite child: " << child_pid_;
+    kill(child_pid_, SIGUSR1);
+    int status;
+    waitpid(child_pid_, &status, 0);
+    child_pid_ = -1;
+    if (child_report_ >= 0) close(child_report_);
+    child_report_ = -1;
+  } else if (inline_rewrite_ != nullptr) {
+    MKDB_LOG(kNotice) << "Stopping the running inline AOF rewrite";
+    inline_rewrite_.reset();
+  } else {
+    return;
+  }
+  unlink(Path(rewrite_temp_).c_str());
+}
+
 void AofManager::RewriteDone(int status) {
-  pid_t pid = child_pid_;
   child_pid_ = -1;
+  if (child_report_ >= 0) {
+    // The child's last words (if it got that far): what its copy-on-write cost.
+    uint64_t cow = 0;
+    if (read(child_report_, &cow, sizeof(cow)) == static_cast<ssize_t>(sizeof(cow))) {
+      last_cow_bytes_ = cow;
+    }
+    close(child_report_);
+    child_report_ = -1;
+  }
   last_rewrite_time_sec_ = (NowMs() - rewrite_start_ms_) / 1000;
-  std::string temp = TempRewriteName(pid);
+  std::string temp = rewrite_temp_;
   bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   auto fail = [&](const std::string& why) {
     MKDB_LOG(kWarning) << why;
@@ -733,14 +842,13 @@ void AofManager::Cron() {
   if (state_ == State::kOff) return;
   if (!buf_.empty() && (postponed_since_ms_ != 0 || last_write_errno_ != 0)) Flush(false);
   if (server_->rdb().bgsave_in_progress()) return;
-  if (child_pid_ <= 0 && rewrite_scheduled_) {
+  if (!rewrite_in_progress() && rewrite_scheduled_) {
     StartRewrite();
     return;
   }
   const Config& config = server_->config();
-  if (state_ == State::kOn && child_pid_ <= 0 && config.auto_aof_rewrite_percentage > 0 &&
-      current_size() > static_cast<uint64_t>(config.auto_aof_rewrite_min_size) &&
-      MemoryTiers::Get().fork_snapshot_safe()) {
+  if (state_ == State::kOn && !rewrite_in_progress() && config.auto_aof_rewrite_percentage > 0 &&
+      current_size() > static_cast<uint64_t>(config.auto_aof_rewrite_min_size)) {
     uint64_t base = base_size_at_rewrite_ ? base_size_at_rewrite_ : 1;
     int64_t growth = static_cast<int64_t>(current_size() * 100 / base) - 100;
     // After repeated failures, try at most once a minute.
@@ -771,21 +879,15 @@ std::string AofManager::Enable() {
   last_write_errno_ = 0;
   fsync_errno_ = 0;
   server_->AddWriteSink(this);
-  if (child_pid_ > 0) {
-    // A rewrite started while the AOF was off holds nothing to build on: start over.
-    kill(child_pid_, SIGUSR1);
-    int status;
-    waitpid(child_pid_, &status, 0);
-    unlink(Path(TempRewriteName(child_pid_)).c_str());
-    child_pid_ = -1;
-  }
+  // A rewrite started while the AOF was off holds nothing to build on: start over.
+  StopRewrite();
   if (server_->rdb().bgsave_in_progress()) {
     MKDB_LOG(kWarning) << "AOF was enabled but there is already another background operation. "
                           "An AOF background was scheduled to start when possible.";
     rewrite_scheduled_ = true;
     return "";
   }
-  if (!MemoryTiers::Get().fork_snapshot_safe() || !StartRewrite()) {
+  if (!StartRewrite()) {
     state_ = State::kOff;
     server_->RemoveWriteSink(this);
     MKDB_LOG(kWarning) << "memkeydb needs to enable the AOF but can't trigger a background AOF "
@@ -804,14 +906,7 @@ void AofManager::Disable() {
     close(fd_);
     fd_ = -1;
   }
-  if (child_pid_ > 0) {
-    MKDB_LOG(kNotice) << "Killing running AOF rewrite child: " << child_pid_;
-    kill(child_pid_, SIGUSR1);
-    int status;
-    waitpid(child_pid_, &status, 0);
-    unlink(Path(TempRewriteName(child_pid_)).c_str());
-    child_pid_ = -1;
-  }
+  StopRewrite();
   state_ = State::kOff;
   selected_db_ = -1;
   rewrite_scheduled_ = false;

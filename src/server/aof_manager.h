@@ -28,6 +28,7 @@
 #include <string>
 #include <thread>
 
+#include "persistence/snapshot_file.h"
 #include "persistence/aof.h"
 #include "server/propagation.h"
 
@@ -68,7 +69,8 @@ class AofManager : public WriteSink {
 
   // INFO persistence.
   bool enabled() const { return state_ != State::kOff; }
-  bool rewrite_in_progress() const { return child_pid_ > 0; }
+  uint64_t last_cow_bytes() const { return last_cow_bytes_; }
+  bool rewrite_in_progress() const { return child_pid_ > 0 || inline_rewrite_ != nullptr; }
   bool rewrite_scheduled() const { return rewrite_scheduled_; }
   int64_t last_rewrite_time_sec() const { return last_rewrite_time_sec_; }
   int64_t current_rewrite_time_sec() const;
@@ -96,6 +98,13 @@ class AofManager : public WriteSink {
   void Flush(bool force);
   void FsyncInBackground(int fd, bool close_after);
   bool StartRewrite();
+  // The new base from a point-in-time snapshot: a forked child, or the inline snapshot where
+  // fork copy-on-write does not hold (snapshot-mode, as for BGSAVE). False if it cannot start.
+  bool StartRewriteChild();
+  bool StartInlineRewrite();
+  int64_t InlineRewriteTick();
+  // Stops a rewrite in progress and removes its temporary file.
+  void StopRewrite();
   void RewriteDone(int status);
   void DeleteHistory();
   std::string Path(const std::string& name) const;
@@ -120,6 +129,11 @@ class AofManager : public WriteSink {
 
   // Rewrite.
   pid_t child_pid_ = -1;
+  int child_report_ = -1;        // the child writes its copy-on-write bytes here at the end
+  uint64_t last_cow_bytes_ = 0;  // INFO aof_last_cow_size
+  std::unique_ptr<InlineSnapshotFile> inline_rewrite_;
+  size_t inline_timer_ = SIZE_MAX;
+  std::string rewrite_temp_;  // the new base being written, in the AOF directory
   int64_t rewrite_start_ms_ = 0;
   bool rewrite_scheduled_ = false;
   int64_t last_rewrite_time_sec_ = -1;

@@ -151,6 +151,19 @@ bool KeyAndStoreTarget(const std::vector<std::string_view>& args,
 }
 }  // namespace
 
+bool FindCommandKeys(const Command& cmd, const std::vector<std::string_view>& args,
+                     std::vector<size_t>* keys) {
+  const CommandSpec& s = *cmd.spec;
+  if (s.find_keys != nullptr) return s.find_keys(args, keys);
+  auto argc = static_cast<int>(args.size());
+  int last = s.last_key < 0 ? argc + s.last_key : s.last_key;
+  int step = s.key_step > 0 ? s.key_step : 1;
+  for (int i = s.first_key; i > 0 && i <= last && i < argc; i += step) {
+    keys->push_back(static_cast<size_t>(i));
+  }
+  return true;
+}
+
 bool FindKeysNumkeysAt1(const std::vector<std::string_view>& args, std::vector<size_t>* keys) {
   return KeysAfterCount(args, 1, keys);
 }

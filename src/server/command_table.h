@@ -99,6 +99,12 @@ struct Command {
   bool has_subcommands() const { return !subcommands.empty(); }
 };
 
+// The positions in `args` (the whole command: args[0] its name, args[1] a subcommand's name) of
+// the keys of `cmd`, as COMMAND GETKEYS and the inline snapshot's write hook find them. False if
+// a command with movable keys has malformed arguments.
+bool FindCommandKeys(const Command& cmd, const std::vector<std::string_view>& args,
+                     std::vector<size_t>* keys);
+
 class CommandTable {
  public:
   static CommandTable& Get();

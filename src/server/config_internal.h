@@ -83,8 +83,6 @@ bool ParseMemoryValue(std::string_view s, uint64_t* out);
 // A byte count as CONFIG REWRITE writes it: the largest of gb/mb/kb that divides it exactly.
 std::string FormatMemoryForFile(uint64_t bytes);
 
-// Quotes a value so that the config-file splitter reads it back unchanged.
-std::string Repr(std::string_view s);
 
 // Numeric options. Redis stores them in C types of various widths; what clients can observe of
 // that is whether bounds are compared signed or unsigned and how values print.

@@ -15,7 +15,9 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "memory/memory_tiers.h"
+#include "persistence/snapshot.h"
 #include "server/aof_manager.h"
+#include "server/fork_child.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -38,19 +40,6 @@ void FsyncDirOf(const std::string& path) {
   close(fd);
 }
 
-// Bytes this process's pages cost that the parent does not share (copy-on-write).
-uint64_t PrivateDirtyBytes() {
-  FILE* f = fopen("/proc/self/smaps_rollup", "r");
-  if (f == nullptr) return 0;
-  char line[256];
-  uint64_t kb = 0;
-  while (fgets(line, sizeof(line), f) != nullptr) {
-    unsigned long long v;
-    if (sscanf(line, "Private_Dirty: %llu kB", &v) == 1) kb += v;
-  }
-  fclose(f);
-  return kb * 1024;
-}
 
 // A snapshot consumer that counts keys and sends the count to the parent now and then.
 class ReportingConsumer : public SnapshotConsumer {
@@ -83,8 +72,21 @@ class ReportingConsumer : public SnapshotConsumer {
 
 }  // namespace
 
+// The inline BGSAVE in progress (see StartInlineSave).
+struct RdbPersistence::InlineSave {
+  std::string temp;
+  std::unique_ptr<InlineSnapshotFile> file;
+};
+
+RdbPersistence::RdbPersistence(Server* server) : server_(server) {}
+
 RdbPersistence::~RdbPersistence() {
   if (child_pipe_ >= 0) close(child_pipe_);
+  if (inline_ != nullptr) {
+    // Shutting down: no bookkeeping or listeners, only the snapshot's marks and the temp file.
+    inline_->file.reset();
+    unlink(inline_->temp.c_str());
+  }
 }
 
 std::vector<Database*> RdbPersistence::Databases() const {
@@ -193,6 +195,18 @@ std::string RdbPersistence::SaveForSync(SaveListener listener) {
   return err;
 }
 
+void RdbPersistence::BeginSaveRecord(const std::string& final_path, bool for_sync) {
+  uint64_t total = 0;
+  for (Database* db : Databases()) total += db->size();
+  child_start_ms_ = NowMs();
+  child_final_path_ = final_path;
+  child_for_sync_ = for_sync;
+  child_dirty_before_ = server_->dirty;
+  child_keys_processed_ = 0;
+  child_keys_total_ = total;
+  child_cow_bytes_ = 0;
+}
+
 std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_sync) {
   if (server_->aof().rewrite_in_progress()) {
     return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
@@ -201,23 +215,13 @@ std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_syn
   const Config& c = server_->config();
   bool fork_safe = MemoryTiers::Get().fork_snapshot_safe();
   bool use_fork = c.snapshot_mode == "fork" || (c.snapshot_mode == "auto" && fork_safe);
-  if (!use_fork) {
-    // The inline snapshot (the server walking the keyspace itself) is not built yet.
-    return fork_safe
-               ? "ERR Background save refused: snapshot-mode is inline, and the inline snapshot "
-                 "is not available yet"
-               : "ERR Background save refused: the far-memory backend 'file' maps its memory "
-                 "MAP_SHARED, so a forked child would not see a point-in-time snapshot and would "
-                 "write a torn file";
-  }
+  if (!use_fork) return StartInlineSave(final_path, for_sync);
   if (!fork_safe) {
     return "ERR Background save refused: snapshot-mode is fork, but the far-memory backend "
            "'file' maps its memory MAP_SHARED, so a forked child would write a torn file";
   }
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return "ERR Can't create a pipe for the child: " + ErrnoText();
-  uint64_t total = 0;
-  for (Database* db : Databases()) total += db->size();
   last_bgsave_try_s_ = NowMs() / 1000;
   int64_t start_us = MonotonicUs();
   pid_t pid = fork();
@@ -234,19 +238,11 @@ std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_syn
     MKDB_LOG(kWarning) << "Can't save in background: fork: " << ErrnoText();
     return "ERR Background save failed: fork: " + ErrnoText();
   }
-  latest_fork_us_ = MonotonicUs() - start_us;
-  ++total_forks_;
-  server_->RecordLatency("fork", latest_fork_us_ / 1000);
+  server_->RecordFork(MonotonicUs() - start_us);
   fcntl(fds[0], F_SETFL, O_NONBLOCK);
   child_pid_ = pid;
   child_pipe_ = fds[0];
-  child_start_ms_ = NowMs();
-  child_final_path_ = final_path;
-  child_for_sync_ = for_sync;
-  child_dirty_before_ = server_->dirty;
-  child_keys_processed_ = 0;
-  child_keys_total_ = total;
-  child_cow_bytes_ = 0;
+  BeginSaveRecord(final_path, for_sync);
   MKDB_LOG(kNotice) << "Background saving started by pid " << pid;
   return "";
 }
@@ -301,6 +297,11 @@ void RdbPersistence::ReadChildReports() {
 }
 
 void RdbPersistence::KillBackgroundSave() {
+  if (inline_ != nullptr) {
+    MKDB_LOG(kNotice) << "Stopping the running inline BGSAVE";
+    EndInlineSave(false, true);
+    return;
+  }
   if (!bgsave_in_progress()) return;
   MKDB_LOG(kNotice) << "Killing running BGSAVE child: " << child_pid_;
   kill(child_pid_, SIGUSR1);
@@ -370,6 +371,10 @@ void RdbPersistence::AfterFlushAll() {
   if (!server_->config().save_params.empty()) Save();
 }
 
+void RdbPersistence::BeforeFlushAll() {
+  if (inline_ != nullptr && !child_for_sync_) KillBackgroundSave();
+}
+
 int64_t RdbPersistence::current_bgsave_seconds() const {
   return bgsave_in_progress() ? (NowMs() - child_start_ms_) / 1000 : -1;
 }
@@ -399,7 +404,7 @@ void RdbPersistence::ApplySavePoints(int64_t now_s) {
 }
 
 void RdbPersistence::Cron() {
-  if (bgsave_in_progress()) {
+  if (child_pid_ > 0) {
     ReadChildReports();
     int status;
     pid_t r = waitpid(child_pid_, &status, WNOHANG);
@@ -410,6 +415,92 @@ void RdbPersistence::Cron() {
     }
   }
   ApplySavePoints(NowMs() / 1000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The inline BGSAVE
+
+std::string RdbPersistence::StartInlineSave(const std::string& final_path, bool for_sync) {
+  auto save = std::make_unique<InlineSave>();
+  // A sync file belongs to its listener once the save ends, so each gets its own name.
+  static uint64_t sync_saves = 0;
+  save->temp = for_sync ? "temp-sync-" + std::to_string(getpid()) + "-" +
+                              std::to_string(++sync_saves) + ".rdb"
+                        : "temp-" + std::to_string(getpid()) + ".rdb";
+  last_bgsave_try_s_ = NowMs() / 1000;
+  int fd = open(save->temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    std::string why = ErrnoText();
+    MKDB_LOG(kWarning) << "Failed opening the temp RDB file " << save->temp
+                       << " for saving: " << why;
+    last_bgsave_ok_ = false;
+    return "ERR Background save failed: " + why;
+  }
+  BeginSaveRecord(final_path, for_sync);
+  // The snapshot moment.
+  save->file = std::make_unique<InlineSnapshotFile>(
+      Databases(), rdb::MakeRdbSnapshotFile(fd, WriterOptions(), Aux()), fd);
+  inline_ = std::move(save);
+  if (inline_timer_ == SIZE_MAX) {
+    inline_timer_ = server_->loop().AddTimer(0, [this] { return InlineSaveTick(); });
+  } else {
+    server_->loop().RunTimerBy(inline_timer_, MonotonicUs());
+  }
+  MKDB_LOG(kNotice) << "Background saving started (inline snapshot)";
+  return "";
+}
+
+int64_t RdbPersistence::InlineSaveTick() {
+  constexpr int64_t kIdleUs = 1000000;  // woken early (RunTimerBy) when a save starts
+  if (inline_ == nullptr) return kIdleUs;
+  InlineSnapshotFile::State state = inline_->file->Tick(kInlineSliceUs);
+  child_keys_processed_ = inline_->file->keys();
+  switch (state) {
+    case InlineSnapshotFile::State::kWalking:
+      return kInlineSlicePeriodUs - kInlineSliceUs;
+    case InlineSnapshotFile::State::kSyncing:
+      return kInlineSlicePeriodUs;  // the fsync runs on its own thread
+    default:
+      EndInlineSave(state == InlineSnapshotFile::State::kDone, false);
+      return kIdleUs;
+  }
+}
+
+void RdbPersistence::EndInlineSave(bool ok, bool killed) {
+  std::unique_ptr<InlineSave> save = std::move(inline_);
+  // An unfinished snapshot finishes its marks here, and the file is closed.
+  save->file.reset();
+  int64_t now_ms = NowMs();
+  last_bgsave_time_s_ = (now_ms - child_start_ms_) / 1000;
+  if (ok && !child_for_sync_) {
+    if (rename(save->temp.c_str(), child_final_path_.c_str()) != 0) {
+      MKDB_LOG(kWarning) << "Error moving temp DB file " << save->temp
+                         << " on the final destination " << child_final_path_ << ": "
+                         << ErrnoText();
+      ok = false;
+    } else {
+      FsyncDirOf(child_final_path_);
+    }
+  }
+  if (ok) {
+    MKDB_LOG(kNotice) << "Background saving terminated with success";
+    if (!child_for_sync_) {
+      server_->dirty -= child_dirty_before_;
+      server_->last_save_s = now_ms / 1000;
+      ++rdb_saves_;
+    }
+    last_bgsave_ok_ = true;
+  } else {
+    if (!killed) {
+      MKDB_LOG(kWarning) << "Background saving error";
+      last_bgsave_ok_ = false;
+    }
+    unlink(save->temp.c_str());
+  }
+  auto waiters = std::move(sync_waiters_);
+  sync_waiters_.clear();
+  for (auto& w : waiters) w(ok, child_for_sync_ && ok ? save->temp : "");
+  if (child_for_sync_ && ok && waiters.empty()) unlink(save->temp.c_str());
 }
 
 // ---------------------------------------------------------------------------------------------

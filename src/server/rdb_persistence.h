@@ -5,6 +5,10 @@
 // Files are written crash-safely: to temp-<pid>.rdb in `dir`, fsynced, renamed over
 // `dbfilename`, then the directory is fsynced. A failed save leaves the old file as it was.
 //
+// The inline BGSAVE (snapshot-mode inline, or auto with the file-backed far tier) takes an
+// InlineSnapshot (persistence/snapshot.h) into the same writer from an event-loop timer: a slice
+// of kInlineSliceUs every kInlineSlicePeriodUs, then the same rename and bookkeeping as a child.
+//
 // A forked child writes the snapshot with ordinary memory only (file buffers from malloc) and
 // never frees or allocates through the tier layer; it reports the bytes its copy-on-write cost
 // over a pipe and exits with _exit. The parent reaps it from the cron and renames its file.
@@ -16,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,7 +32,7 @@ class Server;
 
 class RdbPersistence {
  public:
-  explicit RdbPersistence(Server* server) : server_(server) {}
+  explicit RdbPersistence(Server* server);
   ~RdbPersistence();
   RdbPersistence(const RdbPersistence&) = delete;
   RdbPersistence& operator=(const RdbPersistence&) = delete;
@@ -38,13 +43,16 @@ class RdbPersistence {
   // BGSAVE. Returns "" when started, or the error reply.
   std::string StartBackgroundSave();
   // Why a BGSAVE cannot start now ("" if it can), and whether it should be scheduled instead.
-  bool bgsave_in_progress() const { return child_pid_ > 0; }
+  bool bgsave_in_progress() const { return child_pid_ > 0 || inline_ != nullptr; }
   void ScheduleBackgroundSave() { bgsave_scheduled_ = true; }
   // Stops a BGSAVE in progress and removes its temporary file (SHUTDOWN, FLUSHALL).
   void KillBackgroundSave();
   // FLUSHALL: a background save of the old data is pointless; with save points the (empty)
   // dataset is saved at once, as Redis does.
   void AfterFlushAll();
+  // FLUSHALL, before it empties the databases: stops an inline BGSAVE, which would otherwise
+  // write out every key it still owes first.
+  void BeforeFlushAll();
   // From the cron: reaps the child, reads its progress, fires save points and scheduled saves.
   void Cron();
 
@@ -71,8 +79,6 @@ class RdbPersistence {
   uint64_t last_load_keys_expired() const { return last_load_expired_; }
   uint64_t save_keys_processed() const { return child_keys_processed_; }
   uint64_t save_keys_total() const { return child_keys_total_; }
-  int64_t latest_fork_us() const { return latest_fork_us_; }
-  uint64_t total_forks() const { return total_forks_; }
   int64_t current_bgsave_seconds() const;
   double current_fork_perc() const;
 
@@ -112,6 +118,19 @@ class RdbPersistence {
   void ChildDone(int status);
   void ApplySavePoints(int64_t now_s);
 
+  // --- the inline BGSAVE ---
+  static constexpr int64_t kInlineSliceUs = 2000;
+  static constexpr int64_t kInlineSlicePeriodUs = 4000;
+  struct InlineSave;
+  // What a background save (child or inline) records as it starts, for its end and for INFO.
+  void BeginSaveRecord(const std::string& final_path, bool for_sync);
+  std::string StartInlineSave(const std::string& final_path, bool for_sync);
+  // The timer: one slice. Returns microseconds until the next run.
+  int64_t InlineSaveTick();
+  // Closes the file, renames it into place if `ok`, and does a child's end-of-save bookkeeping.
+  // `killed`: stopped on purpose, not a failure of the disk.
+  void EndInlineSave(bool ok, bool killed);
+
   Server* server_;
   pid_t child_pid_ = -1;
   int child_pipe_ = -1;
@@ -130,11 +149,11 @@ class RdbPersistence {
   int64_t last_cow_bytes_ = 0;
   uint64_t last_load_loaded_ = 0;
   uint64_t last_load_expired_ = 0;
-  int64_t latest_fork_us_ = 0;
-  uint64_t total_forks_ = 0;
   LoadingInfo loading_;
   rdb::RdbLoadResult last_load_result_;
   std::vector<SaveListener> sync_waiters_;
+  std::unique_ptr<InlineSave> inline_;
+  size_t inline_timer_ = SIZE_MAX;
 };
 
 }  // namespace memkeydb

@@ -13,6 +13,7 @@
 #include "common/strutil.h"
 #include "memory/memory_tiers.h"
 #include "net/socket.h"
+#include "persistence/snapshot.h"
 #include "server/aof_manager.h"
 #include "server/command_table.h"
 #include "server/errors.h"
@@ -92,28 +93,21 @@ uint32_t NotifyBit(char c) {
   return 0;
 }
 
-std::string QuoteForMonitor(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      default:
-        if (c >= 32 && c < 127) {
-          out += static_cast<char>(c);
-        } else {
-          char buf[8];
-          snprintf(buf, sizeof(buf), "\\x%02x", c);
-          out += buf;
-        }
-    }
+// --- Inline snapshot hook (persistence/snapshot.h) ---
+// Before a command that may write runs, the live snapshot emits each of its keys it still owes,
+// so the handler only changes keys already out. PFCOUNT is flagged read-only but refreshes the
+// cardinality cache kept in the value's bytes: its keys go out first too, so the snapshot holds
+// the bytes of the snapshot moment. Keys of a command whose movable-key arguments are malformed
+// (it will fail) are taken to be every argument: emitting early is always safe.
+void EmitKeysBeforeWrite(InlineSnapshot* snapshot, int db, const Command* cmd,
+                         const ArgList& args) {
+  if (!cmd->is(kCmdWrite) && cmd->full_name != "pfcount") return;
+  std::vector<size_t> keys;
+  if (!FindCommandKeys(*cmd, args, &keys)) {
+    for (size_t i = 1; i < args.size(); ++i) snapshot->BeforeKeyChange(db, args[i]);
+    return;
   }
-  return out + "\"";
+  for (size_t i : keys) snapshot->BeforeKeyChange(db, args[i]);
 }
 
 }  // namespace
@@ -563,6 +557,9 @@ bool Server::Call(Client* c, Command* cmd, const ArgList& args, bool reprocessin
   UpdateAccessClock(now);
   CommandContext ctx(this, c, &args, cmd, now);
   ctx.set_reprocessing(reprocessing);
+  if (InlineSnapshot* snapshot = InlineSnapshot::current(); snapshot != nullptr) [[unlikely]] {
+    EmitKeysBeforeWrite(snapshot, c->db_index, cmd, args);  // inline snapshot hook
+  }
   int64_t dirty_before = dirty;
   ++call_depth_;
   cmd->spec->handler(ctx);
@@ -617,7 +614,7 @@ void Server::FeedMonitors(Client* c, const ArgList& args) {
   snprintf(head, sizeof(head), "%lld.%06lld [%d ", static_cast<long long>(us / 1000000),
            static_cast<long long>(us % 1000000), c->db_index);
   std::string line = std::string(head) + where + "]";
-  for (std::string_view a : args) line += " " + QuoteForMonitor(a);
+  for (std::string_view a : args) line += " " + Repr(a);
   for (Client* m : monitors_) {
     m->reply().SimpleString(line);
     OnClientOutput(m);

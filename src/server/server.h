@@ -51,6 +51,8 @@ struct ServerStats {
   uint64_t total_reads_processed = 0;
   uint64_t total_writes_processed = 0;
   uint64_t pubsub_messages = 0;
+  uint64_t total_forks = 0;     // BGSAVE and AOF rewrite children
+  int64_t latest_fork_us = 0;   // how long the last fork() call took
   std::map<std::string, uint64_t> error_counts;  // errorstats: by error code
 
   // Counts an error reply under its code (the first word of `msg`), as INFO errorstats shows.
@@ -237,6 +239,12 @@ class Server : public KeyEvents {
   uint64_t next_slowlog_id = 0;
   std::map<std::string, LatencyEvent>& latency_events() { return latency_events_; }
   void RecordLatency(const char* event, int64_t ms);
+  // A snapshot child was forked; the call took `us` (INFO latest_fork_usec, latency "fork").
+  void RecordFork(int64_t us) {
+    ++stats_.total_forks;
+    stats_.latest_fork_us = us;
+    RecordLatency("fork", us / 1000);
+  }
 
   // KeyEvents.
   void KeyTouched(int db, std::string_view key) override { TouchWatchedKey(db, key); }

@@ -13,10 +13,12 @@ std::mt19937_64& Rng() {
 }
 }  // namespace
 
+ChangeObserver* Database::change_observer_ = nullptr;
 bool Database::expiry_suspended_ = false;
 uint32_t Database::access_clock_ = static_cast<uint32_t>(NowMs() / 1000) & Entry::kClockMask;
 
-Database::~Database() { Clear(); }
+// Not Clear(): a dying database owes no snapshot anything (the snapshot must be gone first).
+Database::~Database() { DestroyAll(); }
 
 void Database::TrackExpire(Entry* e) {
   e->expire_slot()->index = static_cast<uint32_t>(expiring_.size());
@@ -48,6 +50,7 @@ Entry* Database::Find(std::string_view key, int64_t now_ms) {
 }
 
 void Database::ExpireNow(Entry* e) {
+  BeforeEntryChange(e);
   // Report before destroying: listeners read the key.
   table_.Remove(e->key());
   if (events_ != nullptr) events_->KeyExpired(index_, e->key());
@@ -66,6 +69,7 @@ Entry* Database::RandomEntry() {
 Entry* Database::Add(std::string_view key) {
   Entry* e = Entry::Create(key, false);
   e->set_clock(access_clock_);
+  e->set_snapshot_bit(snapshot_parity_);
   table_.Insert(e);
   return e;
 }
@@ -73,17 +77,21 @@ Entry* Database::Add(std::string_view key) {
 bool Database::Delete(std::string_view key) {
   Entry* e = table_.Remove(key);
   if (e == nullptr) return false;
+  BeforeEntryChange(e);
   DestroyEntry(e);
   return true;
 }
 
 Entry* Database::Detach(std::string_view key) {
   Entry* e = table_.Remove(key);
-  if (e != nullptr && e->has_expire()) UntrackExpire(e);
+  if (e == nullptr) return nullptr;
+  BeforeEntryChange(e);
+  if (e->has_expire()) UntrackExpire(e);
   return e;
 }
 
 void Database::Attach(Entry* e) {
+  e->set_snapshot_bit(snapshot_parity_);
   table_.Insert(e);
   if (e->has_expire()) TrackExpire(e);
 }
@@ -113,6 +121,11 @@ void Database::ClearExpire(Entry** e) {
 }
 
 size_t Database::Clear() {
+  BeforeDbChange();
+  return DestroyAll();
+}
+
+size_t Database::DestroyAll() {
   size_t n = table_.size();
   expiring_.clear();
   expiring_.shrink_to_fit();
@@ -121,6 +134,7 @@ size_t Database::Clear() {
 }
 
 size_t Database::ClearAsync() {
+  BeforeDbChange();
   size_t n = table_.size();
   if (n == 0) return 0;
   expiring_.clear();
@@ -135,6 +149,9 @@ size_t Database::ClearAsync() {
 }
 
 void Database::SwapContents(Database* other) {
+  BeforeDbChange();
+  other->BeforeDbChange();
+  std::swap(snapshot_parity_, other->snapshot_parity_);
   table_.Swap(&other->table_);
   std::swap(expiring_, other->expiring_);
   std::swap(avg_ttl_ms_, other->avg_ttl_ms_);

@@ -28,6 +28,18 @@ class KeyEvents {
   virtual void KeyExpired(int db, std::string_view key) = 0;
 };
 
+// Told before an entry leaves its database or changes wholesale outside a command's own keys
+// (expiry, eviction, deletion, detaching), and before a whole database is emptied or swapped:
+// the inline snapshot (persistence/snapshot.h) emits what it still owes first. At most one is
+// installed; when none is, each hook costs one predictable branch.
+class ChangeObserver {
+ public:
+  virtual ~ChangeObserver() = default;
+  // *e (of database `db`) is about to be destroyed or detached; it may already be unlinked.
+  virtual void BeforeEntryChange(int db, Entry* e) = 0;
+  virtual void BeforeDbChange(int db) = 0;
+};
+
 class Database {
  public:
   explicit Database(int index) : index_(index) {}
@@ -49,7 +61,9 @@ class Database {
   bool Delete(std::string_view key);
   // Unlinks the key without destroying it (RENAME, MOVE); the caller owns the entry.
   Entry* Detach(std::string_view key);
-  // Links an entry detached from here or another database. REQUIRES: key absent.
+  // Links an entry detached from here or another database (or a new one). REQUIRES: key absent.
+  // The entry takes this database's snapshot parity: a key linked now is never part of a
+  // snapshot already under way.
   void Attach(Entry* e);
 
   // Sets or clears the absolute expiry of *e (which may be reallocated; *e is updated).
@@ -73,8 +87,17 @@ class Database {
   // Removes every key at once and destroys them on the background thread (FLUSHALL ASYNC):
   // O(1) here however large the database. Returns the number removed.
   size_t ClearAsync();
-  // Swaps contents with another database (SWAPDB); listeners are told by the caller.
+  // Swaps contents (and snapshot parities) with another database (SWAPDB, loading into fresh
+  // databases); listeners are told by the caller.
   void SwapContents(Database* other);
+
+  // The inline snapshot's parity for this database: kSnapshotBit or 0. New and attached entries
+  // get it; a snapshot flips it when it starts (persistence/snapshot.h).
+  uint32_t snapshot_parity() const { return snapshot_parity_; }
+  void flip_snapshot_parity() { snapshot_parity_ ^= Entry::kSnapshotBit; }
+  // Installs the observer told before changes (nullptr: none).
+  static void set_change_observer(ChangeObserver* o) { change_observer_ = o; }
+  static ChangeObserver* change_observer() { return change_observer_; }
 
   // One pass of active expiry: samples expiring keys and deletes the expired ones, repeating
   // while more than `stale_percent` of a sample was expired, until `deadline_us` (monotonic).
@@ -97,12 +120,21 @@ class Database {
   void UntrackExpire(Entry* e);
   void DestroyEntry(Entry* e);
   void ExpireNow(Entry* e);
+  size_t DestroyAll();
+  void BeforeEntryChange(Entry* e) {
+    if (change_observer_ != nullptr) [[unlikely]] change_observer_->BeforeEntryChange(index_, e);
+  }
+  void BeforeDbChange() {
+    if (change_observer_ != nullptr) [[unlikely]] change_observer_->BeforeDbChange(index_);
+  }
 
   int index_;
   HashTable table_;
   std::vector<Entry*, MetadataAllocator<Entry*>> expiring_;
   KeyEvents* events_ = nullptr;
   int64_t avg_ttl_ms_ = 0;
+  uint32_t snapshot_parity_ = 0;
+  static ChangeObserver* change_observer_;
   static bool expiry_suspended_;
   static uint32_t access_clock_;
 };

@@ -174,7 +174,7 @@ def test_every_tier_option_changes_at_runtime_and_is_rewritten():
             srv.stop()
 
 
-def test_file_backend_refuses_bgsave_and_falls_back_when_full():
+def test_file_backend_refuses_fork_bgsave_and_falls_back_when_full():
     with tempfile.TemporaryDirectory() as pmem_dir:
         srv = servers.start_memkeydb(memory_alloc_policy="only-pmem", pmem_backend="file",
                                      pmem_dir=pmem_dir, pmem_capacity="32mb")
@@ -183,8 +183,12 @@ def test_file_backend_refuses_bgsave_and_falls_back_when_full():
             t = info(c)
             assert t["pmem_backend"] == "file" and t["fork_snapshot_safe"] == "0"
             assert t["pmem_dir"] == pmem_dir
+            # A forked child would share the MAP_SHARED pages: snapshot-mode fork is refused
+            # (auto takes the inline snapshot: tests/integration/test_snapshot_consistency.py).
+            assert c.execute("CONFIG", "SET", "snapshot-mode", "fork") == Reply("+", b"OK")
             r = c.execute("BGSAVE")
             assert r.kind == "-" and b"MAP_SHARED" in r.value, r
+            assert c.execute("CONFIG", "SET", "snapshot-mode", "auto") == Reply("+", b"OK")
             value = b"v" * 100000
             replies = c.pipeline([("SET", "k%d" % i, value) for i in range(600)])  # 60 MB
             assert all(r == Reply("+", b"OK") for r in replies)

@@ -330,22 +330,13 @@ const Command* CommandForGetkeys(CommandContext& ctx) {
 // Positions (in ctx's arguments) of the keys of the command starting at argument 2. False (after
 // replying the error) if a command with movable keys has malformed arguments.
 bool KeyPositions(CommandContext& ctx, const Command& cmd, std::vector<size_t>* out) {
-  const CommandSpec& s = *cmd.spec;
-  if (s.find_keys != nullptr) {
-    std::vector<std::string_view> args(ctx.args().begin() + 2, ctx.args().end());
-    std::vector<size_t> found;
-    if (!s.find_keys(args, &found)) {
-      ctx.Error("ERR Invalid arguments specified for command");
-      return false;
-    }
-    for (size_t i : found) out->push_back(i + 2);
-    return true;
+  std::vector<std::string_view> args(ctx.args().begin() + 2, ctx.args().end());
+  std::vector<size_t> found;
+  if (!FindCommandKeys(cmd, args, &found)) {
+    ctx.Error("ERR Invalid arguments specified for command");
+    return false;
   }
-  auto argc = static_cast<int>(ctx.argc() - 2);
-  int last = s.last_key < 0 ? argc + s.last_key : s.last_key;
-  int step = s.key_step > 0 ? s.key_step : 1;
-  for (int i = s.first_key; i <= last && i < argc; i += step)
-    out->push_back(static_cast<size_t>(i) + 2);
+  for (size_t i : found) out->push_back(i + 2);
   return true;
 }
 

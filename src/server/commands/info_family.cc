@@ -390,7 +390,7 @@ void InfoPersistence(Server& server, InfoText& t) {
   t.Add("aof_rewrites", aof.rewrites());
   t.Add("aof_rewrites_consecutive_failures", aof.rewrites_consecutive_failures());
   t.Add("aof_last_write_status", aof.last_write_ok() ? "ok" : "err");
-  t.Add("aof_last_cow_size", "0");
+  t.Add("aof_last_cow_size", server.aof().last_cow_bytes());
   t.Add("module_fork_in_progress", "0");
   t.Add("module_fork_last_cow_size", "0");
   if (aof.enabled()) {
@@ -435,8 +435,8 @@ void InfoStats(Server& server, InfoText& t) {
   t.Add("pubsub_channels", ps.channel_count());
   t.Add("pubsub_patterns", ps.pattern_count());
   t.Add("pubsubshard_channels", ps.shard_channel_count());
-  t.Add("latest_fork_usec", server.rdb().latest_fork_us());
-  t.Add("total_forks", server.rdb().total_forks());
+  t.Add("latest_fork_usec", server.stats().latest_fork_us);
+  t.Add("total_forks", server.stats().total_forks);
   t.Add("migrate_cached_sockets", "0");
   t.Add("slave_expires_tracked_keys", "0");
   t.Add("active_defrag_hits", "0");

@@ -386,6 +386,7 @@ void FlushdbCommand(CommandContext& ctx) {
 void FlushallCommand(CommandContext& ctx) {
   bool async;
   if (!ParseFlushMode(ctx, &async)) return;
+  ctx.server().rdb().BeforeFlushAll();
   ctx.server().Flush(-1, async);
   ctx.server().rdb().AfterFlushAll();
   ctx.reply().Ok();
