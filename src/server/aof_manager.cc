@@ -276,6 +276,9 @@ bool AofManager::LoadFile(const aof::FileInfo& file, bool last, uint64_t* size) 
     rdb::RdbLoadOptions options;
     options.now_ms = NowMs();
     options.skip_expired = false;  // keys expire after loading, as commands would
+    // The tier controller steps while the base loads, so the data lands at the ratio.
+    Tiering& tiering = server_->tiering();
+    options.on_key = [&tiering] { tiering.OnKeyLoaded(); };
     rdb::RdbLoadResult result;
     bool loaded = rdb::LoadRdb(in, dbs, options, &result);
     close(rdb_fd);
@@ -319,6 +322,7 @@ bool AofManager::LoadFile(const aof::FileInfo& file, bool last, uint64_t* size) 
     } else {
       ArgList args(argv.begin(), argv.end());
       server_->Call(fake, cmd, args);
+      server_->tiering().OnKeyLoaded();  // a controller step every 256 commands
     }
     fake->output().clear();
     return "";
