@@ -22,6 +22,7 @@
 namespace memkeydb {
 namespace {
 
+using snapshot_test::ExpectSameKeys;
 using snapshot_test::RecordingConsumer;
 using snapshot_test::Render;
 using snapshot_test::RenderDb;
@@ -216,21 +217,7 @@ class SnapshotTest : public ::testing::Test {
     }
     if (refuse_after >= 0 || destroy_early) return;
     EXPECT_EQ(consumer.sizes, sizes);
-    for (int i = 0; i < kDbs; ++i) {
-      const auto& got = consumer.keys[i];
-      EXPECT_EQ(got.size(), expected[i].size()) << "db " << i;
-      for (const auto& [k, v] : expected[i]) {
-        auto it = got.find(k);
-        if (it == got.end()) {
-          ADD_FAILURE() << "missing: db " << i << " key " << k;
-        } else {
-          EXPECT_EQ(it->second, v) << "db " << i << " key " << k;
-        }
-      }
-      for (const auto& [k, v] : got) {
-        if (!expected[i].count(k)) ADD_FAILURE() << "not at the start: db " << i << " key " << k;
-      }
-    }
+    ExpectSameKeys(expected, consumer);
   }
 
   std::vector<std::unique_ptr<Database>> dbs_;

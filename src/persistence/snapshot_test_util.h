@@ -119,4 +119,27 @@ inline std::map<std::string, std::string> RenderDb(Database& db) {
   return out;
 }
 
+// The snapshot of every database holds exactly the keys, with the renderings, of the start.
+inline void ExpectSameKeys(const std::vector<std::map<std::string, std::string>>& expected,
+                           const RecordingConsumer& consumer) {
+  for (size_t i = 0; i < expected.size(); ++i) {
+    int db = static_cast<int>(i);
+    auto found = consumer.keys.find(db);
+    static const std::map<std::string, std::string> kNone;
+    const auto& got = found == consumer.keys.end() ? kNone : found->second;
+    EXPECT_EQ(got.size(), expected[i].size()) << "db " << db;
+    for (const auto& [k, v] : expected[i]) {
+      auto it = got.find(k);
+      if (it == got.end()) {
+        ADD_FAILURE() << "missing: db " << db << " key " << k;
+      } else {
+        EXPECT_EQ(it->second, v) << "db " << db << " key " << k;
+      }
+    }
+    for (const auto& [k, v] : got) {
+      if (!expected[i].count(k)) ADD_FAILURE() << "not at the start: db " << db << " key " << k;
+    }
+  }
+}
+
 }  // namespace memkeydb::snapshot_test

@@ -48,10 +48,6 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
   return ok;
 }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 double SecondsSince(int64_t start_us) {
   return static_cast<double>(MonotonicUs() - start_us) / 1e6;
 }

@@ -16,6 +16,7 @@
 namespace memkeydb {
 namespace {
 
+using snapshot_test::ExpectSameKeys;
 using snapshot_test::RecordingConsumer;
 using snapshot_test::RenderDb;
 
@@ -167,20 +168,7 @@ class InlineSnapshotServerTest : public CommandTest {
     }
     EXPECT_FALSE(snap.failed());
     EXPECT_EQ(consumer.sizes, sizes);
-    for (int i = 0; i < server_->db_count(); ++i) {
-      const auto& got = consumer.keys[i];
-      for (const auto& [k, v] : expected[i]) {
-        auto it = got.find(k);
-        if (it == got.end()) {
-          ADD_FAILURE() << "missing: db " << i << " key " << k;
-        } else {
-          EXPECT_EQ(it->second, v) << "db " << i << " key " << k;
-        }
-      }
-      for (const auto& [k, v] : got) {
-        if (!expected[i].count(k)) ADD_FAILURE() << "not at the start: db " << i << " key " << k;
-      }
-    }
+    ExpectSameKeys(expected, consumer);
   }
 
   Client* waiter_ = nullptr;

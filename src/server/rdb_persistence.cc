@@ -324,29 +324,11 @@ void RdbPersistence::ChildDone(int status) {
   close(child_pipe_);
   child_pipe_ = -1;
   child_pid_ = -1;
-  int64_t now_ms = NowMs();
-  last_bgsave_time_s_ = (now_ms - child_start_ms_) / 1000;
   std::string temp = (child_for_sync_ ? "temp-sync-" : "temp-") + std::to_string(pid) + ".rdb";
-  bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   bool by_signal = WIFSIGNALED(status);
-  if (ok && !child_for_sync_) {
-    if (rename(temp.c_str(), child_final_path_.c_str()) != 0) {
-      MKDB_LOG(kWarning) << "Error moving temp DB file " << temp << " on the final destination "
-                         << child_final_path_ << ": " << ErrnoText();
-      ok = false;
-    } else {
-      FsyncDirOf(child_final_path_);
-    }
-  }
+  bool ok = CommitBackgroundSave(WIFEXITED(status) && WEXITSTATUS(status) == 0, temp);
   if (ok) {
-    MKDB_LOG(kNotice) << "Background saving terminated with success";
     last_cow_bytes_ = child_cow_bytes_;
-    if (!child_for_sync_) {
-      server_->dirty -= child_dirty_before_;
-      server_->last_save_s = now_ms / 1000;
-      ++rdb_saves_;
-    }
-    last_bgsave_ok_ = true;
   } else {
     if (by_signal) {
       MKDB_LOG(kWarning) << "Background saving terminated by signal " << WTERMSIG(status);
@@ -357,11 +339,39 @@ void RdbPersistence::ChildDone(int status) {
     // A save stopped on purpose (SIGUSR1) is not a failure of the disk.
     if (!(by_signal && WTERMSIG(status) == SIGUSR1)) last_bgsave_ok_ = false;
   }
+  NotifySyncWaiters(ok, temp);
+  // The transfers have the file open by now.
+  if (child_for_sync_) unlink(temp.c_str());
+}
+
+bool RdbPersistence::CommitBackgroundSave(bool ok, const std::string& temp) {
+  int64_t now_ms = NowMs();
+  last_bgsave_time_s_ = (now_ms - child_start_ms_) / 1000;
+  if (ok && !child_for_sync_) {
+    if (rename(temp.c_str(), child_final_path_.c_str()) != 0) {
+      MKDB_LOG(kWarning) << "Error moving temp DB file " << temp << " on the final destination "
+                         << child_final_path_ << ": " << ErrnoText();
+      ok = false;
+    } else {
+      FsyncDirOf(child_final_path_);
+    }
+  }
+  if (!ok) return false;
+  MKDB_LOG(kNotice) << "Background saving terminated with success";
+  if (!child_for_sync_) {
+    server_->dirty -= child_dirty_before_;
+    server_->last_save_s = now_ms / 1000;
+    ++rdb_saves_;
+  }
+  last_bgsave_ok_ = true;
+  return true;
+}
+
+size_t RdbPersistence::NotifySyncWaiters(bool ok, const std::string& temp) {
   auto waiters = std::move(sync_waiters_);
   sync_waiters_.clear();
   for (auto& w : waiters) w(ok, child_for_sync_ && ok ? temp : "");
-  // The transfers have the file open by now.
-  if (child_for_sync_) unlink(temp.c_str());
+  return waiters.size();
 }
 
 void RdbPersistence::AfterFlushAll() {
@@ -470,37 +480,16 @@ void RdbPersistence::EndInlineSave(bool ok, bool killed) {
   std::unique_ptr<InlineSave> save = std::move(inline_);
   // An unfinished snapshot finishes its marks here, and the file is closed.
   save->file.reset();
-  int64_t now_ms = NowMs();
-  last_bgsave_time_s_ = (now_ms - child_start_ms_) / 1000;
-  if (ok && !child_for_sync_) {
-    if (rename(save->temp.c_str(), child_final_path_.c_str()) != 0) {
-      MKDB_LOG(kWarning) << "Error moving temp DB file " << save->temp
-                         << " on the final destination " << child_final_path_ << ": "
-                         << ErrnoText();
-      ok = false;
-    } else {
-      FsyncDirOf(child_final_path_);
-    }
-  }
-  if (ok) {
-    MKDB_LOG(kNotice) << "Background saving terminated with success";
-    if (!child_for_sync_) {
-      server_->dirty -= child_dirty_before_;
-      server_->last_save_s = now_ms / 1000;
-      ++rdb_saves_;
-    }
-    last_bgsave_ok_ = true;
-  } else {
+  ok = CommitBackgroundSave(ok, save->temp);
+  if (!ok) {
     if (!killed) {
       MKDB_LOG(kWarning) << "Background saving error";
       last_bgsave_ok_ = false;
     }
     unlink(save->temp.c_str());
   }
-  auto waiters = std::move(sync_waiters_);
-  sync_waiters_.clear();
-  for (auto& w : waiters) w(ok, child_for_sync_ && ok ? save->temp : "");
-  if (child_for_sync_ && ok && waiters.empty()) unlink(save->temp.c_str());
+  size_t waiters = NotifySyncWaiters(ok, save->temp);
+  if (child_for_sync_ && ok && waiters == 0) unlink(save->temp.c_str());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -116,6 +116,11 @@ class RdbPersistence {
   [[noreturn]] void ChildMain(const std::string& temp_path, int report_fd);
   void ReadChildReports();
   void ChildDone(int status);
+  // The end of a background save (child or inline) that wrote `temp`: renamed into place (not
+  // for a SYNC transfer) and the counters moved if `ok`. Returns whether it succeeded.
+  bool CommitBackgroundSave(bool ok, const std::string& temp);
+  // Hands the result to the SYNC transfers waiting for it. Returns how many there were.
+  size_t NotifySyncWaiters(bool ok, const std::string& temp);
   void ApplySavePoints(int64_t now_s);
 
   // --- the inline BGSAVE ---

@@ -121,6 +121,19 @@ def initial_state(n):
     return state
 
 
+def write_initial_state(conn, n):
+    """Writes initial_state(n) to the server."""
+    for start_i in range(0, n, 2000):
+        cmds = [[b"SET", b"k:%d" % i, initial_value(i)]
+                for i in range(start_i, min(n, start_i + 2000))]
+        assert all(r.kind == "+" for r in conn.pipeline(cmds))
+    assert all(r.kind == "+" for r in conn.pipeline(
+        [[b"SET", b"a:%d" % j, b"a"] for j in range(1000)]))
+    assert all(r.kind == ":" for r in conn.pipeline(
+        [[b"HSET", b"h:%d" % j, b"f0", b"init"] for j in range(1000)] +
+        [[b"RPUSH", b"l:%d" % j, b"init"] for j in range(1000)]))
+
+
 def expected_state(n, logs, upto):
     """Every key after the first `upto` transactions."""
     state = initial_state(n)
@@ -193,15 +206,7 @@ def test_bgsave_under_writes_is_a_consistent_cut(mode, seed):
         c = srv.connect(timeout=120)
         tiers = c.info("tiers")
         assert tiers["fork_snapshot_safe"] == ("0" if mode == "inline-file" else "1"), tiers
-        for start_i in range(0, n, 2000):
-            cmds = [[b"SET", b"k:%d" % i, initial_value(i)]
-                    for i in range(start_i, min(n, start_i + 2000))]
-            assert all(r.kind == "+" for r in c.pipeline(cmds))
-        assert all(r.kind == "+" for r in c.pipeline(
-            [[b"SET", b"a:%d" % j, b"a"] for j in range(1000)]))
-        assert all(r.kind == ":" for r in c.pipeline(
-            [[b"HSET", b"h:%d" % j, b"f0", b"init"] for j in range(1000)] +
-            [[b"RPUSH", b"l:%d" % j, b"init"] for j in range(1000)]))
+        write_initial_state(c, n)
         assert int(c.info("memory")["used_memory_pmem"]) > 0
 
         writers = [Writer(srv, w, n, rng.randrange(1 << 30)) for w in range(WRITERS)]
@@ -319,15 +324,7 @@ def test_aof_rewrite_under_writes_repeats_and_loses_nothing(mode, seed):
     srv2 = None
     try:
         c = srv.connect(timeout=120)
-        for start_i in range(0, n, 2000):
-            cmds = [[b"SET", b"k:%d" % i, initial_value(i)]
-                    for i in range(start_i, min(n, start_i + 2000))]
-            assert all(r.kind == "+" for r in c.pipeline(cmds))
-        assert all(r.kind == "+" for r in c.pipeline(
-            [[b"SET", b"a:%d" % j, b"a"] for j in range(1000)]))
-        assert all(r.kind == ":" for r in c.pipeline(
-            [[b"HSET", b"h:%d" % j, b"f0", b"init"] for j in range(1000)] +
-            [[b"RPUSH", b"l:%d" % j, b"init"] for j in range(1000)]))
+        write_initial_state(c, n)
         writers = [Writer(srv, w, n, rng.randrange(1 << 30)) for w in range(WRITERS)]
         for w in writers:
             w.start()

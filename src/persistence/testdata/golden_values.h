@@ -3,8 +3,12 @@
 // comparable description of a value in the same form the script records what the server read.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +16,9 @@
 
 #include "ds/compact_value.h"
 #include "ds/quicklist.h"
+#include "persistence/crc64.h"
+#include "persistence/rdb_format.h"
+#include "persistence/rdb_value.h"
 #include "types/hash_object.h"
 #include "types/stream_object.h"
 #include "types/zset_object.h"
@@ -152,6 +159,22 @@ inline std::vector<std::string> Flatten(CompactValue* v) {
   return out;
 }
 
+// Reads g's payload into *v. Where redis-server refused it, checks that memkeydb refuses it with
+// the same error and returns false; otherwise returns whether it was read (a failure if not).
+inline bool ReadAsRedisDid(const Golden& g, CompactValue* v) {
+  std::vector<std::string> expected = Decoded(g);
+  std::string error;
+  bool ok = ReadDumpPayload(FromHex(g.payload_hex), v, &error);
+  if (expected[0] == "error") {
+    EXPECT_FALSE(ok);
+    EXPECT_EQ(error, "ERR " + expected[1]);
+    EXPECT_TRUE(v->empty());
+    return false;
+  }
+  EXPECT_TRUE(ok) << error;
+  return ok;
+}
+
 // Mutations for the corruption fuzzers: flips, overwrites, inserts, deletes and truncation of
 // the value bytes (before the footer); the caller re-seals the footer's CRC most of the time so
 // the reader, not the checksum, has to catch the damage.
@@ -185,6 +208,25 @@ std::string Mutate(std::string body, Rng& rng) {
     }
   }
   return body;
+}
+
+// A DUMP payload's footer (RDB version, CRC-64) for a value body.
+inline std::string Seal(const std::string& body, uint16_t version) {
+  std::string out = body;
+  out.append(reinterpret_cast<const char*>(&version), 2);
+  uint64_t crc = Crc64(0, out.data(), out.size());
+  out.append(reinterpret_cast<const char*>(&crc), 8);
+  return out;
+}
+
+// A mutated copy of a valid DUMP payload: the body damaged by Mutate, re-sealed with a good
+// checksum seven times in eight, otherwise left with the original (now wrong) footer.
+template <typename Rng>
+std::string MutatedPayload(const std::string& base, Rng& rng) {
+  uint16_t version;
+  std::memcpy(&version, base.data() + base.size() - kDumpFooter, 2);
+  std::string body = Mutate(base.substr(0, base.size() - kDumpFooter), rng);
+  return rng() % 8 ? Seal(body, version) : body + base.substr(base.size() - kDumpFooter);
 }
 
 }  // namespace memkeydb::rdb::testing
