@@ -215,8 +215,8 @@ bool AofManager::LoadFiles() {
   int64_t start = MonotonicUs();
   loading_ = true;
   server_->set_loading(true);
-  bool saved_suspended = Database::expiry_suspended();
-  Database::set_expiry_suspended(true);
+  Database::ExpiryMode saved_expiry = Database::expiry_mode();
+  Database::set_expiry_mode(Database::ExpiryMode::kKeep);
   bool ok = true;
   base_size_ = incr_size_ = 0;
   for (size_t i = 0; i < files.size() && ok; ++i) {
@@ -230,7 +230,7 @@ bool AofManager::LoadFiles() {
                       << files[i].name << ": " << Fixed3(SecondsSince(file_start))
                       << " seconds";
   }
-  Database::set_expiry_suspended(saved_suspended);
+  Database::set_expiry_mode(saved_expiry);
   server_->set_loading(false);
   loading_ = false;
   if (ok) {
@@ -563,6 +563,15 @@ void AofManager::Shutdown() {
 
 int64_t AofManager::current_rewrite_time_sec() const {
   return rewrite_in_progress() ? (NowMs() - rewrite_start_ms_) / 1000 : -1;
+}
+
+void AofManager::RestartAfterSync() {
+  if (!enabled()) return;
+  Disable();
+  std::string err = Enable();
+  if (!err.empty()) {
+    MKDB_LOG(kWarning) << "Failed enabling the AOF after successful master synchronization! " << err;
+  }
 }
 
 std::string AofManager::RequestRewrite(bool* scheduled) {

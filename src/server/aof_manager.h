@@ -64,6 +64,11 @@ class AofManager : public WriteSink {
   std::string Enable();
   void Disable();
 
+  // Stops a rewrite in progress and removes its temporary file.
+  void StopRewrite();
+  // A replica loaded a new dataset from its primary: the AOF starts again from a rewrite of it.
+  void RestartAfterSync();
+
   // MISCONF: writes are refused while the last write (or background fsync) failed.
   bool WritesDenied(std::string* why) const;
 
@@ -103,8 +108,6 @@ class AofManager : public WriteSink {
   bool StartRewriteChild();
   bool StartInlineRewrite();
   int64_t InlineRewriteTick();
-  // Stops a rewrite in progress and removes its temporary file.
-  void StopRewrite();
   void RewriteDone(int status);
   void DeleteHistory();
   std::string Path(const std::string& name) const;

@@ -5,6 +5,7 @@
 #include "common/clock.h"
 #include "server/client.h"
 #include "server/command_table.h"
+#include "server/replication.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -30,6 +31,7 @@ void Blocking::Block(Client* c, BlockedState state) {
       server_->loop().RunTimerBy(timer_, MonotonicUs() + std::max<int64_t>(wait_ms, 0) * 1000);
     }
   }
+  if (state.keys.empty()) keyless_.insert(c->id());
   c->blocked_state = std::make_unique<BlockedState>(std::move(state));
   c->flags |= kClientBlocked;
   ++blocked_;
@@ -45,6 +47,7 @@ void Blocking::Remove(Client* c) {
     if (it->second.empty()) waiting_.erase(it);
   }
   if (st.deadline_ms > 0) deadlines_.erase({st.deadline_ms, c->id()});
+  if (st.keys.empty()) keyless_.erase(c->id());
   c->blocked_state.reset();
   c->flags &= ~kClientBlocked;
   --blocked_;
@@ -124,11 +127,7 @@ int64_t Blocking::HandleTimeouts() {
       deadlines_.erase(deadlines_.begin());
       continue;
     }
-    if (c->blocked_state->on_timeout == CommandContext::TimeoutReply::kNullBulk) {
-      c->reply().Null();
-    } else {
-      c->reply().NullArray();
-    }
+    TimeoutReply(c);
     Finish(c);
     any = true;
   }
@@ -141,13 +140,33 @@ bool Blocking::Unblock(Client* c, bool with_error) {
   if (!c->has(kClientBlocked)) return false;
   if (with_error) {
     c->reply().Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
-  } else if (c->blocked_state->on_timeout == CommandContext::TimeoutReply::kNullBulk) {
-    c->reply().Null();
   } else {
-    c->reply().NullArray();
+    TimeoutReply(c);
   }
   Finish(c);
   return true;
+}
+
+void Blocking::TimeoutReply(Client* c) {
+  switch (c->blocked_state->on_timeout) {
+    case CommandContext::TimeoutReply::kNullBulk:
+      c->reply().Null();
+      break;
+    case CommandContext::TimeoutReply::kReplicaCount:
+      c->reply().Integer(server_->replication().CountAcked(c->repl_wait_offset));
+      break;
+    default:
+      c->reply().NullArray();
+  }
+}
+
+void Blocking::WakeWaitingForReplicas() {
+  if (keyless_.empty()) return;
+  std::vector<uint64_t> ids(keyless_.begin(), keyless_.end());
+  for (uint64_t id : ids) {
+    Client* c = server_->FindClient(id);
+    if (c != nullptr && c->has(kClientBlocked)) Rerun(c);
+  }
 }
 
 }  // namespace memkeydb

@@ -70,6 +70,10 @@ class Blocking {
   bool Unblock(Client* c, bool with_error);
 
   size_t blocked_clients() const { return blocked_; }
+  // Runs again the commands of the clients blocked on no key (WAIT): an acknowledgement
+  // arrived.
+  void WakeWaitingForReplicas();
+
   // Keys some client waits on (INFO blocked_keys... not in 7.0; for tests).
   size_t waited_keys() const { return waiting_.size(); }
   // Called once the loop exists: registers the deadline timer.
@@ -82,12 +86,15 @@ class Blocking {
   void Rerun(Client* c);
   // Replies, unblocks and resumes c.
   void Finish(Client* c);
+  // The reply of a wait that ended without being served (timeout, CLIENT UNBLOCK).
+  void TimeoutReply(Client* c);
 
   Server* server_;
   std::map<Key, std::list<Client*>> waiting_;
   std::vector<Key> ready_;
   std::vector<uint64_t> resume_;  // unblocked clients whose pending input must run
   std::set<Key> ready_set_;
+  std::set<uint64_t> keyless_;  // clients blocked on no key (WAIT), by id
   std::set<std::pair<int64_t, uint64_t>> deadlines_;  // (deadline ms, client id)
   size_t blocked_ = 0;
   bool serving_ = false;

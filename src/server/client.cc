@@ -1,6 +1,9 @@
 #include "server/client.h"
 
+#include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +13,7 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "server/replication.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -34,6 +38,7 @@ Client::Client(Server* server, int fd, uint64_t id)
 
 Client::~Client() {
   if (fd_ >= 0) close(fd_);
+  if (bulk_fd_ >= 0) close(bulk_fd_);
   free(in_);
 }
 
@@ -126,11 +131,92 @@ void Client::ProcessInput() {
       }
     }
     in_pos_ += consumed;
+    if (has(kClientMaster)) {
+      server_->replication().MasterApplied(this, std::string_view(in_ + in_pos_ - consumed, consumed));
+    }
   }
   if (pending_output() > 0 || has(kClientCloseAfterReply)) server_->OnClientOutput(this);
 }
 
 bool Client::Flush() {
+  for (;;) {
+    if (!FlushOutput()) return false;
+    if (out_sent_ < out_.size()) return true;  // the socket is full
+    if (bulk_fd_ < 0) break;
+    out_.clear();
+    out_sent_ = 0;
+    int r = SendBulk();
+    if (r < 0) {
+      MKDB_LOG(kWarning) << "Error sending the RDB to replica " << peer_ << ": " << strerror(errno);
+      CloseAsync();
+      return false;
+    }
+    if (r == 0) {
+      if (!write_watch_) {
+        server_->loop().Watch(fd_, true, true, this);
+        write_watch_ = true;
+      }
+      return true;
+    }
+    close(bulk_fd_);
+    bulk_fd_ = -1;
+    server_->replication().BulkSent(this);  // appends the stream held back meanwhile
+  }
+  ++server_->stats().total_writes_processed;
+  out_sent_ = 0;
+  if (out_.capacity() > kKeepOutputCapacity) {
+    std::string().swap(out_);
+  } else {
+    out_.clear();
+  }
+  if (write_watch_) {
+    server_->loop().Watch(fd_, true, false, this);
+    write_watch_ = false;
+  }
+  if (has(kClientCloseAfterReply)) CloseAsync();
+  return true;
+}
+
+bool Client::StartBulk(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    close(fd);
+    return false;
+  }
+  bulk_fd_ = fd;
+  bulk_size_ = static_cast<uint64_t>(st.st_size);
+  bulk_sent_ = 0;
+  out_ += "$" + std::to_string(bulk_size_) + "\r\n";
+  return true;
+}
+
+int Client::SendBulk() {
+  while (bulk_sent_ < bulk_size_) {
+    off_t off = static_cast<off_t>(bulk_sent_);
+    ssize_t n = sendfile(fd_, bulk_fd_, &off, std::min<uint64_t>(bulk_size_ - bulk_sent_, 1 << 20));
+    if (n > 0) {
+      bulk_sent_ += static_cast<uint64_t>(n);
+      server_->stats().net_output_bytes += static_cast<uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    return -1;
+  }
+  return 1;
+}
+
+void Client::InjectInput(std::string_view data) {
+  EnsureReadSpace(data.size());
+  std::memcpy(in_ + in_len_, data.data(), data.size());
+  in_len_ += data.size();
+  ProcessInput();
+}
+
+// Writes out_ until it is sent or the socket is full. False if the connection failed.
+bool Client::FlushOutput() {
   while (out_sent_ < out_.size()) {
     ssize_t n = write(fd_, out_.data() + out_sent_, out_.size() - out_sent_);
     if (n > 0) {
@@ -155,18 +241,6 @@ bool Client::Flush() {
     CloseAsync();
     return false;
   }
-  ++server_->stats().total_writes_processed;
-  out_sent_ = 0;
-  if (out_.capacity() > kKeepOutputCapacity) {
-    std::string().swap(out_);
-  } else {
-    out_.clear();
-  }
-  if (write_watch_) {
-    server_->loop().Watch(fd_, true, false, this);
-    write_watch_ = false;
-  }
-  if (has(kClientCloseAfterReply)) CloseAsync();
   return true;
 }
 

@@ -43,9 +43,12 @@ enum ClientFlag : uint32_t {
   kClientProtected = 1 << 13,     // never closed by timeout or buffer limits (fake clients)
   kClientBlocked = 1 << 14,       // waiting in a blocking command (blocked_state says on what)
   kClientExecuting = 1 << 15,     // running EXEC's queue: blocking commands must not block
+  kClientReplica = 1 << 16,       // a replica of ours (after PSYNC/SYNC): it receives the stream
+  kClientMaster = 1 << 17,        // our primary: its commands run without replies
 };
 
 struct BlockedState;
+struct ReplicaState;
 
 class Client : public IoHandler {
  public:
@@ -90,6 +93,10 @@ class Client : public IoHandler {
 
   // Set while blocked (server/blocking.h).
   std::unique_ptr<BlockedState> blocked_state;
+  // WAIT: the stream offset its replicas must acknowledge.
+  int64_t repl_wait_offset = 0;
+  // A replica of ours: its synchronisation state (server/replication.h).
+  std::unique_ptr<ReplicaState> repl;
 
   // Pub/Sub state.
   std::set<std::string> channels, patterns, shard_channels;
@@ -117,6 +124,14 @@ class Client : public IoHandler {
   // Processes buffered input (after a pause ends, or after a read).
   void ProcessInput();
   void CloseAsync();
+  // Sends the file at `path` ("$<size>\r\n" + its bytes) after the pending output and before
+  // anything added later; Replication::BulkSent is called once it is out. False if the file
+  // cannot be opened.
+  bool StartBulk(const std::string& path);
+  // Bytes that arrived for this client by another way (the rest of a replication handshake
+  // read): buffered as if read from the socket, then processed.
+  void InjectInput(std::string_view data);
+
   // Hands the socket to someone else (a full-sync transfer): stops watching it, and the client
   // is closed without closing the socket. Returns the socket.
   int ReleaseSocket();
@@ -137,6 +152,13 @@ class Client : public IoHandler {
   size_t out_sent_ = 0;
   ReplyWriter writer_;
   bool write_watch_ = false;
+  // A file being sent (StartBulk): -1 when none.
+  int bulk_fd_ = -1;
+  uint64_t bulk_size_ = 0;
+  uint64_t bulk_sent_ = 0;
+  bool FlushOutput();
+  // Sends some of the bulk: 1 done, 0 the socket is full, -1 failed.
+  int SendBulk();
 };
 
 }  // namespace memkeydb

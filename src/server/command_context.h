@@ -107,7 +107,8 @@ class CommandContext {
   // gets `on_timeout` once `deadline_ms` passes (0: never), or CLIENT UNBLOCK wakes it.
   // `rewritten` replaces the arguments of later runs (XREAD's "$" becomes the ID it stood for);
   // empty keeps the current ones. Later input from the client waits until it is unblocked.
-  enum class TimeoutReply { kNullArray, kNullBulk };
+  // kReplicaCount: WAIT's, the number of replicas that acknowledged its offset.
+  enum class TimeoutReply { kNullArray, kNullBulk, kReplicaCount };
   void Block(const std::vector<std::string_view>& keys, int64_t deadline_ms,
              TimeoutReply on_timeout, std::vector<std::string> rewritten = {});
   // True when this run is a blocked client's command running again because a key it waits on

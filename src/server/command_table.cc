@@ -114,6 +114,7 @@ void RegisterAllCommands() {
   RegisterSortCommands();
   RegisterGeoCommands();
   RegisterPersistenceCommands();
+  RegisterReplicationCommands();
   RegisterAofCommands();
   RegisterDumpCommands();
 }

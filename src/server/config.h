@@ -126,6 +126,22 @@ struct Config {
   int64_t dram_maxmemory = 0;                   // DRAM byte limit (0: none)
   std::string pmem_full_policy = "fallback";    // fallback | oom
 
+  // Replication (Redis's names and defaults; replicaof is read at start-up, then REPLICAOF).
+  bool repl_diskless_sync = true;
+  int64_t repl_diskless_sync_delay = 5;
+  int64_t repl_diskless_sync_max_replicas = 0;
+  int64_t repl_backlog_size = 1LL << 20;
+  int64_t repl_backlog_ttl = 3600;
+  int64_t repl_ping_replica_period = 10;
+  int64_t repl_timeout = 60;
+  int64_t min_replicas_to_write = 0;
+  int64_t min_replicas_max_lag = 10;
+  bool replica_read_only = true;
+  bool replica_serve_stale_data = true;
+  bool replica_ignore_maxmemory = true;
+  std::string masterauth;
+  std::string masteruser;
+
   // Where the configuration came from (CONFIG REWRITE target); empty if none.
   std::string config_file;
 
@@ -135,6 +151,9 @@ struct Config {
   // Parses `argv` as redis-server does: [config-file] [--name value ...].
   Status LoadArgs(int argc, char** argv);
 };
+
+// The replicaof option as "host port", or "" (read at start-up).
+std::string ConfiguredReplicaOf();
 
 // Copies the collection thresholds of `c` into Limits() (start-up and every CONFIG SET).
 void ApplyCollectionLimits(const Config& c);

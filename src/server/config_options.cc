@@ -258,7 +258,7 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_bool("set-proc-title", {}, kImmutable, true);
   d.push_back(BoolOption("lazyfree-lazy-server-del", {}, 0, &Config::lazyfree_lazy_server_del));
   ign_bool("repl-disable-tcp-nodelay", {}, 0, false);
-  ign_bool("repl-diskless-sync", {}, 0, true);
+  d.push_back(BoolOption("repl-diskless-sync", {}, 0, &Config::repl_diskless_sync));
   d.push_back(BoolOption("aof-rewrite-incremental-fsync", {}, 0, &Config::aof_rewrite_incremental_fsync));
   d.push_back(BoolOption("no-appendfsync-on-rewrite", {}, 0, &Config::no_appendfsync_on_rewrite));
   ign_bool("cluster-require-full-coverage", {}, 0, true);
@@ -268,9 +268,11 @@ std::vector<OptionDef> BuildOptionDefs() {
   d.push_back(BoolOption("aof-timestamp-enabled", {}, 0, &Config::aof_timestamp_enabled));
   ign_bool("cluster-replica-no-failover", {"cluster-slave-no-failover"}, 0, false);
   ign_bool("replica-lazy-flush", {"slave-lazy-flush"}, 0, false);
-  ign_bool("replica-serve-stale-data", {"slave-serve-stale-data"}, 0, true);
-  ign_bool("replica-read-only", {"slave-read-only"}, 0, true);
-  ign_bool("replica-ignore-maxmemory", {"slave-ignore-maxmemory"}, 0, true);
+  d.push_back(BoolOption("replica-serve-stale-data", {"slave-serve-stale-data"}, 0,
+                         &Config::replica_serve_stale_data));
+  d.push_back(BoolOption("replica-read-only", {"slave-read-only"}, 0, &Config::replica_read_only));
+  d.push_back(BoolOption("replica-ignore-maxmemory", {"slave-ignore-maxmemory"}, 0,
+                         &Config::replica_ignore_maxmemory));
   ign_bool("jemalloc-bg-thread", {}, 0, true);
   d.push_back(BoolOption("activedefrag", {}, 0, nullptr, false, RefuseActiveDefrag));
   ign_bool("syslog-enabled", {}, kImmutable, false);
@@ -292,8 +294,8 @@ std::vector<OptionDef> BuildOptionDefs() {
 
   ign_str("aclfile", {}, kImmutable, "");
   ign_str("replica-announce-ip", {"slave-announce-ip"}, kEmptyIsNull, "");
-  ign_str("masteruser", {}, kSensitive | kEmptyIsNull, "");
-  ign_str("masterauth", {}, kSensitive | kEmptyIsNull, "");
+  d.push_back(StringOption("masteruser", {}, kSensitive | kEmptyIsNull, &Config::masteruser));
+  d.push_back(StringOption("masterauth", {}, kSensitive | kEmptyIsNull, &Config::masterauth));
   ign_str("cluster-announce-ip", {}, kEmptyIsNull, "");
   ign_str("cluster-config-file", {}, kImmutable, "nodes.conf");
   ign_str("cluster-announce-hostname", {}, kEmptyIsNull, "", ValidateHostname);
@@ -353,19 +355,24 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_num("active-defrag-threshold-lower", {}, 0, {0, 1000}, 10);
   ign_num("active-defrag-threshold-upper", {}, 0, {0, 1000}, 100);
   ign_num("replica-priority", {"slave-priority"}, 0, {0, kIntMax}, 100);
-  ign_num("repl-diskless-sync-delay", {}, 0, {0, kIntMax}, 5);
+  d.push_back(NumOption("repl-diskless-sync-delay", {}, 0, {0, kIntMax},
+                        &Config::repl_diskless_sync_delay));
   ign_num("maxmemory-eviction-tenacity", {}, 0, {0, 100}, 10);
   ign_num("replica-announce-port", {"slave-announce-port"}, 0, {0, 65535}, 0);
   ign_num("cluster-port", {}, kImmutable, {0, 65535}, 0);
   ign_num("cluster-announce-bus-port", {}, 0, {0, 65535}, 0);
   ign_num("cluster-announce-port", {}, 0, {0, 65535}, 0);
   ign_num("cluster-announce-tls-port", {}, 0, {0, 65535}, 0);
-  ign_num("repl-timeout", {}, 0, {1, kIntMax}, 60);
-  ign_num("repl-ping-replica-period", {"repl-ping-slave-period"}, 0, {1, kIntMax}, 10);
-  ign_num("min-replicas-to-write", {"min-slaves-to-write"}, 0, {0, kIntMax}, 0);
-  ign_num("min-replicas-max-lag", {"min-slaves-max-lag"}, 0, {0, kIntMax}, 10);
+  d.push_back(NumOption("repl-timeout", {}, 0, {1, kIntMax}, &Config::repl_timeout));
+  d.push_back(NumOption("repl-ping-replica-period", {"repl-ping-slave-period"}, 0, {1, kIntMax},
+                        &Config::repl_ping_replica_period));
+  d.push_back(NumOption("min-replicas-to-write", {"min-slaves-to-write"}, 0, {0, kIntMax},
+                        &Config::min_replicas_to_write));
+  d.push_back(NumOption("min-replicas-max-lag", {"min-slaves-max-lag"}, 0, {0, kIntMax},
+                        &Config::min_replicas_max_lag));
   ign_num("shutdown-timeout", {}, 0, {0, kIntMax}, 10);
-  ign_num("repl-diskless-sync-max-replicas", {}, 0, {0, kIntMax}, 0);
+  d.push_back(NumOption("repl-diskless-sync-max-replicas", {}, 0, {0, kIntMax},
+                        &Config::repl_diskless_sync_max_replicas));
   ign_num("socket-mark-id", {}, kImmutable, {0, kUintMax, kUns}, 0);
   ign_num("active-defrag-max-scan-fields", {}, 0, {1, kLongMax}, 1000);
   ign_num("acllog-max-len", {}, 0, {0, kLongMax}, 128);
@@ -376,7 +383,7 @@ std::vector<OptionDef> BuildOptionDefs() {
   ign_num("active-defrag-ignore-bytes", {}, 0, {1, kLongMax, kMem | kUns}, 100 << 20);
   ign_num("tracking-table-max-keys", {}, 0, {0, kLongMax, kUns}, 1000000);
   ign_num("maxmemory-clients", {}, 0, {-100, kLongMax, kMem | kNumPercent}, 0);
-  ign_num("repl-backlog-ttl", {}, 0, {0, kLongMax}, 3600);
+  d.push_back(NumOption("repl-backlog-ttl", {}, 0, {0, kLongMax}, &Config::repl_backlog_ttl));
   d.push_back(NumOption("auto-aof-rewrite-min-size", {}, 0, {0, kLongMax, kMem},
                         &Config::auto_aof_rewrite_min_size));
   d.push_back(TlsPortOption());

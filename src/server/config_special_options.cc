@@ -297,18 +297,17 @@ OptionDef TlsPortOption() {
 OptionDef ReplBacklogSizeOption() {
   constexpr int64_t kMinBacklog = 16 * 1024;
   OptionDef def =
-      NumOption("repl-backlog-size", {}, 0, {1, LLONG_MAX, kNumMemory}, nullptr, 1024 * 1024);
+      NumOption("repl-backlog-size", {}, 0, {1, LLONG_MAX, kNumMemory}, &Config::repl_backlog_size);
   auto parse = def.option.set;
   def.option.set = [parse](Config& c, const Args& args) -> std::string {
     std::string err = parse(c, args);
-    if (err.empty()) {
-      std::string& v = ExtraValues()["repl-backlog-size"];
-      if (std::stoll(v) < kMinBacklog) v = std::to_string(kMinBacklog);
-    }
+    if (err.empty() && c.repl_backlog_size < kMinBacklog) c.repl_backlog_size = kMinBacklog;
     return err;
   };
   return def;
 }
+
+std::string ConfiguredReplicaOf() { return ExtraGet("replicaof", ""); }
 
 OptionDef ReplicaOfOption() {
   std::string n = "replicaof";

@@ -14,6 +14,7 @@
 #include "common/logging.h"
 #include "memory/memory_tiers.h"
 #include "server/config.h"
+#include "server/replication.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -107,6 +108,10 @@ int Main(int argc, char** argv) {
   MKDB_LOG(kNotice) << "Server initialized";
   // With appendonly the AOF (and its RDB preamble) is the dataset; otherwise the RDB file.
   if (!server.config().appendonly && !server.rdb().LoadAtStartup()) return 1;
+  // The loaded data's place in a replication history (a restarted replica or primary).
+  const rdb::RdbLoadResult& loaded = server.rdb().last_load();
+  server.replication().RestoreFromRdb(loaded.repl_id, loaded.repl_offset, loaded.repl_stream_db);
+  server.replication().Start();
   MKDB_LOG(kNotice) << "Ready to accept connections tcp";
   server.Run();
   if (!pidfile.empty()) unlink(pidfile.c_str());

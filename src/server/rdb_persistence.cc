@@ -1,6 +1,7 @@
 #include "server/rdb_persistence.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -18,6 +19,7 @@
 #include "persistence/snapshot.h"
 #include "server/aof_manager.h"
 #include "server/fork_child.h"
+#include "server/replication.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -117,6 +119,14 @@ rdb::RdbAux RdbPersistence::Aux() const {
   rdb::RdbAux aux;
   aux.ctime_s = NowMs() / 1000;
   aux.used_mem = MemoryTiers::Get().used_total();
+  // The history this data belongs to, so that a restart can continue it (PSYNC2): a replica's
+  // position in its primary's stream, or a primary's own stream if it keeps one.
+  const Replication& repl = server_->replication();
+  if (repl.is_replica() || repl.backlog() != nullptr) {
+    aux.repl_id = repl.replid();
+    aux.repl_offset = repl.offset();
+    aux.repl_stream_db = repl.stream_db();
+  }
   return aux;
 }
 
@@ -184,15 +194,21 @@ std::string RdbPersistence::StartBackgroundSave() {
   return err;
 }
 
-std::string RdbPersistence::SaveForSync(SaveListener listener) {
-  if (bgsave_in_progress() && child_for_sync_) {
+std::string RdbPersistence::SaveForSync(SaveListener listener, std::vector<int> sockets) {
+  if (bgsave_in_progress() && child_for_sync_ && !child_diskless_ && sockets.empty()) {
     sync_waiters_.push_back(std::move(listener));
     return "";
   }
   if (bgsave_in_progress()) return "ERR Background save already in progress";
-  std::string err = ForkSave("", true);
+  std::string err = ForkSave("", true, sockets.empty() ? nullptr : &sockets);
   if (err.empty()) sync_waiters_.push_back(std::move(listener));
   return err;
+}
+
+bool RdbPersistence::CanFork() const {
+  const std::string& mode = server_->config().snapshot_mode;
+  bool fork_safe = MemoryTiers::Get().fork_snapshot_safe();
+  return fork_safe && (mode == "fork" || mode == "auto");
 }
 
 void RdbPersistence::BeginSaveRecord(const std::string& final_path, bool for_sync) {
@@ -207,7 +223,8 @@ void RdbPersistence::BeginSaveRecord(const std::string& final_path, bool for_syn
   child_cow_bytes_ = 0;
 }
 
-std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_sync) {
+std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_sync,
+                                     const std::vector<int>* sockets) {
   if (server_->aof().rewrite_in_progress()) {
     return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
            "SCHEDULE in order to schedule a BGSAVE whenever possible.";
@@ -215,7 +232,10 @@ std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_syn
   const Config& c = server_->config();
   bool fork_safe = MemoryTiers::Get().fork_snapshot_safe();
   bool use_fork = c.snapshot_mode == "fork" || (c.snapshot_mode == "auto" && fork_safe);
-  if (!use_fork) return StartInlineSave(final_path, for_sync);
+  if (!use_fork) {
+    if (sockets != nullptr) return "ERR diskless sync needs a forked child";
+    return StartInlineSave(final_path, for_sync);
+  }
   if (!fork_safe) {
     return "ERR Background save refused: snapshot-mode is fork, but the far-memory backend "
            "'file' maps its memory MAP_SHARED, so a forked child would write a torn file";
@@ -229,7 +249,7 @@ std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_syn
     close(fds[0]);
     std::string temp = for_sync ? "temp-sync-" + std::to_string(getpid()) + ".rdb"
                                 : "temp-" + std::to_string(getpid()) + ".rdb";
-    ChildMain(temp, fds[1]);
+    ChildMain(temp, fds[1], sockets);
   }
   close(fds[1]);
   if (pid < 0) {
@@ -243,11 +263,13 @@ std::string RdbPersistence::ForkSave(const std::string& final_path, bool for_syn
   child_pid_ = pid;
   child_pipe_ = fds[0];
   BeginSaveRecord(final_path, for_sync);
+  child_diskless_ = sockets != nullptr;
   MKDB_LOG(kNotice) << "Background saving started by pid " << pid;
   return "";
 }
 
-void RdbPersistence::ChildMain(const std::string& temp_path, int report_fd) {
+void RdbPersistence::ChildMain(const std::string& temp_path, int report_fd,
+                               const std::vector<int>* sockets) {
   // Signals: the parent stops a save with SIGUSR1; SIGTERM and SIGINT end the child at once
   // (the parent's handlers only set a flag its loop would read).
   signal(SIGUSR1, SIG_DFL);
@@ -258,6 +280,7 @@ void RdbPersistence::ChildMain(const std::string& temp_path, int report_fd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   SetLogRole('C');
   server_->CloseListeningSockets();
+  if (sockets != nullptr) DisklessChildMain(*sockets, report_fd);
   int fd = open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
     MKDB_LOG(kWarning) << "Failed opening the temp RDB file " << temp_path
@@ -284,6 +307,67 @@ void RdbPersistence::ChildMain(const std::string& temp_path, int report_fd) {
   uint64_t msg[3] = {consumer.keys(), cow, 1};
   ssize_t ignored = write(report_fd, msg, sizeof(msg));
   (void)ignored;
+  _exit(0);
+}
+
+namespace {
+
+// Writes all of `data` to a non-blocking socket, waiting for room (a replica that stops
+// reading for repl-timeout fails its transfer). False on error or timeout.
+bool WriteAllToSocket(int fd, const char* data, size_t len, int timeout_ms) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n > 0) {
+      data += n;
+      len -= static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      struct pollfd p = {fd, POLLOUT, 0};
+      if (poll(&p, 1, timeout_ms) <= 0) return false;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void RdbPersistence::DisklessChildMain(const std::vector<int>& sockets, int report_fd) {
+  std::vector<int> live = sockets;
+  int timeout_ms = static_cast<int>(std::min<int64_t>(server_->config().repl_timeout, 3600)) * 1000;
+  // Every chunk goes to every replica still reading; one that fails is dropped, the others go on.
+  auto fan_out = [&live, timeout_ms](const char* data, size_t len) {
+    for (size_t i = 0; i < live.size();) {
+      if (WriteAllToSocket(live[i], data, len, timeout_ms)) {
+        ++i;
+      } else {
+        live.erase(live.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    }
+    return !live.empty();
+  };
+  std::string mark = RandomHex(40);
+  std::string header = "$EOF:" + mark + "\r\n";
+  bool ok = fan_out(header.data(), header.size());
+  if (ok) {
+    rdb::RdbFileWriter writer(
+        [&fan_out](std::string_view d) { return fan_out(d.data(), d.size()); }, WriterOptions());
+    ReportingConsumer consumer(&writer, report_fd);
+    ok = writer.Begin(Aux()) && EmitAllKeys(Databases(), &consumer) && writer.Finish() &&
+         fan_out(mark.data(), mark.size());
+    uint64_t cow = PrivateDirtyBytes();
+    uint64_t msg[3] = {consumer.keys(), cow, 1};
+    ssize_t ignored = write(report_fd, msg, sizeof(msg));
+    (void)ignored;
+  }
+  if (!ok) {
+    MKDB_LOG(kWarning) << "Diskless transfer to the replicas failed";
+    _exit(1);
+  }
+  MKDB_LOG(kNotice) << "Streamed the RDB to " << live.size() << " replica(s)";
   _exit(0);
 }
 
@@ -519,7 +603,8 @@ bool RdbPersistence::LoadFile(const std::string& path, bool fresh, bool merge,
   }
   rdb::RdbLoadOptions opts;
   opts.now_ms = start_ms;
-  opts.skip_expired = true;
+  // A replica keeps keys whose TTL has passed: its primary sends their DEL.
+  opts.skip_expired = !server_->replication().is_replica() && ConfiguredReplicaOf().empty();
   opts.allow_duplicates = merge;
   Tiering& tiering = server_->tiering();
   opts.on_key = [&tiering] { tiering.OnKeyLoaded(); };

@@ -98,7 +98,11 @@ class RdbPersistence {
   using SaveListener = std::function<void(bool ok, const std::string& path)>;
   // Starts (or joins) a background save into a private file for a full sync. The listener
   // must open the file during the call (it is removed right after). Returns "" or the error.
-  std::string SaveForSync(SaveListener listener);
+  // With `sockets` (diskless replication) a forked child writes "$EOF:<mark>\r\n", the RDB
+  // and <mark> to each of them instead, and the listener gets an empty path.
+  std::string SaveForSync(SaveListener listener, std::vector<int> sockets = {});
+  // A background save can fork (the far tier keeps fork copy-on-write, snapshot-mode allows).
+  bool CanFork() const;
 
  private:
   struct ChildReport {
@@ -112,8 +116,11 @@ class RdbPersistence {
   std::vector<Database*> Databases() const;
   // Writes the snapshot to `path` in-process (SAVE, DEBUG RELOAD, SHUTDOWN). Crash-safe.
   bool WriteFile(const std::string& final_path, bool rename_into_place);
-  std::string ForkSave(const std::string& final_path, bool for_sync);
-  [[noreturn]] void ChildMain(const std::string& temp_path, int report_fd);
+  std::string ForkSave(const std::string& final_path, bool for_sync,
+                       const std::vector<int>* sockets = nullptr);
+  [[noreturn]] void ChildMain(const std::string& temp_path, int report_fd,
+                              const std::vector<int>* sockets);
+  [[noreturn]] void DisklessChildMain(const std::vector<int>& sockets, int report_fd);
   void ReadChildReports();
   void ChildDone(int status);
   // The end of a background save (child or inline) that wrote `temp`: renamed into place (not
@@ -142,6 +149,7 @@ class RdbPersistence {
   int64_t child_start_ms_ = 0;
   std::string child_final_path_;  // rename target when the child succeeds ("" for a sync)
   bool child_for_sync_ = false;
+  bool child_diskless_ = false;  // the child writes to replica sockets, not to a file
   int64_t child_dirty_before_ = 0;
   uint64_t child_keys_processed_ = 0;
   uint64_t child_keys_total_ = 0;

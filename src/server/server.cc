@@ -1,6 +1,9 @@
 #include "server/server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +20,7 @@
 #include "server/aof_manager.h"
 #include "server/command_table.h"
 #include "server/errors.h"
+#include "server/replication.h"
 
 namespace memkeydb {
 namespace {
@@ -42,14 +46,6 @@ std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string RandomHex(size_t n) {
-  std::random_device rd;
-  static const char kHex[] = "0123456789abcdef";
-  std::string s(n, '0');
-  for (char& c : s) c = kHex[rd() & 15];
-  return s;
 }
 
 // notify-keyspace-events flag bits.
@@ -112,6 +108,15 @@ void EmitKeysBeforeWrite(InlineSnapshot* snapshot, int db, const Command* cmd,
 
 }  // namespace
 
+std::string RandomHex(size_t n) {
+  std::random_device rd;
+  static const char kHex[] = "0123456789abcdef";
+  std::string s(n, '0');
+  for (char& c : s) c = kHex[rd() & 15];
+  return s;
+}
+
+
 void ServerStats::CountError(std::string_view msg) {
   size_t sp = msg.find(' ');
   std::string code(msg.substr(0, sp == std::string_view::npos ? msg.size() : sp));
@@ -150,11 +155,13 @@ Server::Server(Config config) : config_(std::move(config)) {
   ApplyCollectionLimits(config_);
   rdb_ = std::make_unique<RdbPersistence>(this);
   aof_ = std::make_unique<AofManager>(this);
+  replication_ = std::make_unique<Replication>(this);
   exec_command_ = CommandTable::Get().Find("exec");
 }
 
 Server::~Server() {
   aof_->Shutdown();
+  RemoveWriteSink(replication_.get());
   std::vector<Client*> all;
   for (auto& [id, c] : clients_) all.push_back(c);
   for (Client* c : all) FreeClient(c);
@@ -263,6 +270,38 @@ void Server::Accept(int listen_fd, bool unix_socket) {
   }
 }
 
+Client* Server::AdoptConnection(int fd) {
+  SetNoDelay(fd);
+  if (config_.tcp_keepalive > 0) SetKeepAlive(fd, static_cast<int>(config_.tcp_keepalive));
+  Client* c = new Client(this, fd, next_client_id_++);
+  auto name = [fd](bool peer) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    int rc = peer ? getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len)
+                  : getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+    if (rc != 0) return std::string("?:0");
+    char host[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (ss.ss_family == AF_INET) {
+      auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+      inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+      port = ntohs(a->sin_port);
+    } else if (ss.ss_family == AF_INET6) {
+      auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+      inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+      port = ntohs(a->sin6_port);
+    }
+    return std::string(host) + ":" + std::to_string(port);
+  };
+  c->set_addresses(name(true), name(false));
+  clients_[c->id()] = c;
+  if (!loop_.Watch(fd, true, false, c)) {
+    FreeClient(c);
+    return nullptr;
+  }
+  return c;
+}
+
 Client* Server::CreateFakeClient() {
   Client* c = new Client(this, -1, next_client_id_++);
   c->flags |= kClientProtected;
@@ -278,6 +317,8 @@ Client* Server::FindClient(uint64_t id) {
 
 void Server::FreeClient(Client* c) {
   if (c->fd() >= 0) loop_.Unwatch(c->fd());
+  if (c->has(kClientReplica)) replication_->ReplicaGone(c);
+  if (c->has(kClientMaster)) replication_->MasterGone(c);
   pubsub_.RemoveClient(c);
   UnwatchAll(c);
   auto drop = [c](std::vector<Client*>& v) { v.erase(std::remove(v.begin(), v.end(), c), v.end()); };
@@ -307,9 +348,13 @@ void Server::OnClientOutput(Client* c) {
 
 void Server::CheckOutputLimits(Client* c) {
   if (c->fake() || c->has(kClientCloseAsap)) return;
-  ClientClass cls = c->in_pubsub_mode() ? ClientClass::kPubSub : ClientClass::kNormal;
+  if (c->has(kClientMaster)) return;
+  ClientClass cls = c->has(kClientReplica) ? ClientClass::kReplica
+                    : c->in_pubsub_mode() ? ClientClass::kPubSub
+                                          : ClientClass::kNormal;
   const OutputBufferLimit& lim = config_.client_output_buffer_limit[static_cast<int>(cls)];
-  auto used = static_cast<int64_t>(c->pending_output());
+  // A replica's stream held back during its full sync counts as output, as in Redis.
+  auto used = static_cast<int64_t>(c->pending_output() + (c->repl ? c->repl->pending.size() : 0));
   bool hard = lim.hard > 0 && used >= lim.hard;
   bool soft = false;
   if (lim.soft > 0 && used >= lim.soft) {
@@ -443,6 +488,25 @@ bool Server::Execute(Client* c, const ArgList& args) {
     Reject(c, cmd, "ERR Command not allowed inside a transaction");
     goto done;
   }
+  if (replication_->is_replica() && !c->has(kClientMaster)) {
+    // A replica's own clients: stale data, and writes on a read-only replica.
+    if (!replication_->link_up() && !config_.replica_serve_stale_data && !cmd->is(kCmdStale)) {
+      Reject(c, cmd,
+             "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+      goto done;
+    }
+    if (config_.replica_read_only && CommandMayWrite(c, cmd) && cmd->full_name != "ping") {
+      Reject(c, cmd, "READONLY You can't write against a read only replica.");
+      goto done;
+    }
+  }
+  if (c->has(kClientMaster)) {
+    // The primary's stream is applied as it comes: no memory, disk or quorum checks.
+    Database::set_expiry_mode(Database::ExpiryMode::kKeep);
+    Call(c, cmd, args);
+    Database::set_expiry_mode(Database::ExpiryMode::kHide);
+    goto done;
+  }
   if (!MemoryAllowsCommand(c, cmd)) goto done;
   if (!c->fake() && rdb_->WritesDenied() && CommandMayWrite(c, cmd)) {
     Reject(c, cmd, errors::kMisconf);
@@ -454,6 +518,11 @@ bool Server::Execute(Client* c, const ArgList& args) {
       Reject(c, cmd, why);
       goto done;
     }
+  }
+  if (!c->fake() && CommandMayWrite(c, cmd) && cmd->full_name != "ping" &&
+      replication_->TooFewGoodReplicas()) {
+    Reject(c, cmd, "NOREPLICAS Not enough good replicas to write.");
+    goto done;
   }
   if (c->resp() == 2 && c->in_pubsub_mode() && !AllowedInPubSubMode(cmd->full_name)) {
     Reject(c, cmd,
@@ -478,7 +547,9 @@ bool Server::Execute(Client* c, const ArgList& args) {
 
 done:
   // Decided after the command ran, so CLIENT REPLY ON is answered and OFF/SKIP are not.
-  if (c->has(kClientReplyOff) || c->has(kClientReplySkip)) c->output().resize(reply_start);
+  if (c->has(kClientReplyOff) || c->has(kClientReplySkip) || c->has(kClientMaster)) {
+    c->output().resize(reply_start);
+  }
   c->flags &= ~kClientReplySkip;
   if (c->has(kClientReplySkipNext)) {
     c->flags &= ~kClientReplySkipNext;
@@ -522,6 +593,8 @@ bool Server::PrepareForShutdown(bool save, bool nosave, bool force) {
 void Server::CloseListeningSockets() { listeners_.clear(); }
 
 bool Server::MemoryAllowsCommand(Client* c, Command* cmd) {
+  // A replica holds what its primary holds: the primary evicts (replica-ignore-maxmemory).
+  if (replication_->is_replica() && config_.replica_ignore_maxmemory) return true;
   bool over = !PerformEvictions();
   bool far_full = tiering_.RefusesWrites(config_);
   if (!over && !far_full) return true;
@@ -774,7 +847,8 @@ void Server::ActiveExpireCycle(int64_t budget_us) {
 
 void Server::BeforeSleep() {
   blocking_.ServeReadyKeys();
-  if (expire_backlog_ && active_expire_enabled) {
+  replication_->BeforeSleep();
+  if (expire_backlog_ && active_expire_enabled && !replication_->is_replica()) {
     int64_t now_us = MonotonicUs();
     if (now_us - last_fast_expire_us_ >= 2000) {  // at most one 1 ms slice per 2 ms
       last_fast_expire_us_ = now_us;
@@ -840,7 +914,9 @@ void Server::Cron() {
   // Active expiry: slices of at most 5 ms from the cron (a quarter of its period at most);
   // when that is not enough, before-sleep adds 1 ms slices, so expiring many keys never blocks
   // clients for long.
-  if (active_expire_enabled) {
+  replication_->Cron();
+  // A replica's keys expire when its primary says so (DEL in the stream).
+  if (active_expire_enabled && !replication_->is_replica()) {
     int64_t budget_us = std::min<int64_t>(5000, 250000 / effective_hz());
     ActiveExpireCycle(budget_us);
   }
@@ -856,13 +932,14 @@ void Server::Cron() {
   // Idle clients (timeout) and soft output-buffer limits that depend on elapsed time.
   for (auto& [id, c] : clients_) {
     if (c->fake() || c->has(kClientCloseAsap)) continue;
-    if (config_.timeout > 0 && !c->in_pubsub_mode() && !c->has(kClientMonitor | kClientBlocked) &&
+    if (config_.timeout > 0 && !c->in_pubsub_mode() &&
+        !c->has(kClientMonitor | kClientBlocked | kClientReplica | kClientMaster) &&
         (now - c->last_interaction_ms) / 1000 > config_.timeout) {
       MKDB_LOG(kVerbose) << "Closing idle client";
       c->CloseAsync();
       continue;
     }
-    if (c->pending_output() > 0) CheckOutputLimits(c);
+    if (c->pending_output() > 0 || c->has(kClientReplica)) CheckOutputLimits(c);
   }
 }
 

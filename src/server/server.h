@@ -32,6 +32,7 @@
 namespace memkeydb {
 
 class AofManager;
+class Replication;
 
 struct ServerStats {
   uint64_t total_connections_received = 0;
@@ -89,6 +90,9 @@ enum class EvictionPolicy : uint8_t {
 };
 EvictionPolicy ParseEvictionPolicy(const std::string& name);
 
+// `n` random lowercase hex digits (run ids, replication ids, EOF marks).
+std::string RandomHex(size_t n);
+
 // The access clock in an entry's 24 bits (eviction.cc), as Redis keeps it:
 //   LRU policies: Unix seconds modulo 2^24;
 //   LFU policies: the minute of the last decrement (16 bits) above a logarithmic counter (8).
@@ -134,6 +138,8 @@ class Server : public KeyEvents {
   // `reprocessing`: a blocked client's command running again (server/blocking.h). Returns
   // true if the command blocked the client (again).
   bool Call(Client* c, Command* cmd, const ArgList& args, bool reprocessing = false);
+  // A connection we opened (the link to our primary) becomes a client.
+  Client* AdoptConnection(int fd);
   // A client not bound to a socket (tests, AOF loading); owned by the server.
   Client* CreateFakeClient();
   void FreeClient(Client* c);
@@ -167,6 +173,8 @@ class Server : public KeyEvents {
   RdbPersistence& rdb() { return *rdb_; }
 
   AofManager& aof() { return *aof_; }
+  Replication& replication() { return *replication_; }
+  const Replication& replication() const { return *replication_; }
 
   // --- maxmemory (eviction.cc) ---
   // Evicts keys by maxmemory-policy until used_memory is at most maxmemory. Returns false if
@@ -306,6 +314,7 @@ class Server : public KeyEvents {
   Config config_;
   EventLoop loop_;
   std::unique_ptr<AofManager> aof_;
+  std::unique_ptr<Replication> replication_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<Database>> dbs_;
   Tiering tiering_{&MemoryTiers::Get()};

@@ -14,7 +14,7 @@ std::mt19937_64& Rng() {
 }  // namespace
 
 ChangeObserver* Database::change_observer_ = nullptr;
-bool Database::expiry_suspended_ = false;
+Database::ExpiryMode Database::expiry_mode_ = Database::ExpiryMode::kDelete;
 uint32_t Database::access_clock_ = static_cast<uint32_t>(NowMs() / 1000) & Entry::kClockMask;
 
 // Not Clear(): a dying database owes no snapshot anything (the snapshot must be gone first).
@@ -41,10 +41,16 @@ void Database::DestroyEntry(Entry* e) {
 
 Entry* Database::Find(std::string_view key, int64_t now_ms) {
   Entry* e = table_.Find(key);
-  if (e != nullptr && e->has_expire() && e->expire_slot()->at_ms <= now_ms &&
-      !expiry_suspended_) {
-    ExpireNow(e);
-    return nullptr;
+  if (e != nullptr && e->has_expire() && e->expire_slot()->at_ms <= now_ms) {
+    switch (expiry_mode_) {
+      case ExpiryMode::kDelete:
+        ExpireNow(e);
+        return nullptr;
+      case ExpiryMode::kHide:
+        return nullptr;
+      case ExpiryMode::kKeep:
+        break;
+    }
   }
   return e;
 }
@@ -160,7 +166,7 @@ void Database::SwapContents(Database* other) {
 size_t Database::ActiveExpire(int64_t now_ms, int64_t deadline_us, int keys_per_loop,
                               int stale_percent, bool* out_of_time) {
   if (out_of_time != nullptr) *out_of_time = false;
-  if (expiry_suspended_) return 0;
+  if (expiry_mode_ != ExpiryMode::kDelete) return 0;
   size_t expired_total = 0;
   // TTLs may be close to INT64_MAX (EXPIREAT far in the future): sum them as doubles.
   double ttl_sum = 0;

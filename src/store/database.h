@@ -111,9 +111,18 @@ class Database {
   static uint32_t access_clock() { return access_clock_; }
   static void set_access_clock(uint32_t c) { access_clock_ = c & Entry::kClockMask; }
 
-  // Global switch: replicas and loaders keep expired keys until told otherwise.
-  static void set_expiry_suspended(bool v) { expiry_suspended_ = v; }
-  static bool expiry_suspended() { return expiry_suspended_; }
+  // What a key whose TTL has passed is (a process-wide switch):
+  //   kDelete  deleted when met and by active expiry (a primary);
+  //   kKeep    live (loading, and a replica applying its primary's stream: the primary
+  //            decides when a key expires and sends its DEL);
+  //   kHide    absent to lookups but kept (a replica serving its own clients).
+  enum class ExpiryMode : uint8_t { kDelete, kKeep, kHide };
+  static void set_expiry_mode(ExpiryMode m) { expiry_mode_ = m; }
+  static ExpiryMode expiry_mode() { return expiry_mode_; }
+  static void set_expiry_suspended(bool v) {
+    expiry_mode_ = v ? ExpiryMode::kKeep : ExpiryMode::kDelete;
+  }
+  static bool expiry_suspended() { return expiry_mode_ != ExpiryMode::kDelete; }
 
  private:
   void TrackExpire(Entry* e);
@@ -135,7 +144,7 @@ class Database {
   int64_t avg_ttl_ms_ = 0;
   uint32_t snapshot_parity_ = 0;
   static ChangeObserver* change_observer_;
-  static bool expiry_suspended_;
+  static ExpiryMode expiry_mode_;
   static uint32_t access_clock_;
 };
 

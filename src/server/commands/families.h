@@ -28,5 +28,6 @@ void RegisterPersistenceCommands();  // persistence_family.cc: SAVE BGSAVE
 void RegisterGeoCommands();          // geo_family.cc: GEOADD GEOPOS ... GEOSEARCH GEORADIUS
 void RegisterAofCommands();          // aof_family.cc: BGREWRITEAOF
 void RegisterDumpCommands();         // dump_family.cc: DUMP RESTORE
+void RegisterReplicationCommands();  // replication_family.cc: PSYNC SYNC REPLCONF REPLICAOF ROLE WAIT
 
 }  // namespace memkeydb

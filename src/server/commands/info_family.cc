@@ -21,6 +21,8 @@
 #include "server/commands/families.h"
 #include "server/commands/server_internal.h"
 #include "server/aof_manager.h"
+#include "server/config_internal.h"
+#include "server/replication.h"
 #include "server/server.h"
 
 namespace memkeydb {
@@ -124,25 +126,6 @@ std::string BuildId() {
     for (const char* p = s; *p; ++p) h = (h ^ static_cast<unsigned char>(*p)) * 1099511628211ULL;
   }
   return Format("%" PRIx64, h);
-}
-
-// The replication id this server reports while it has no replication: fixed per process.
-const std::string& ReplicationId() {
-  static const std::string id = [] {
-    std::string s;
-    uint64_t x = static_cast<uint64_t>(NowUs()) ^ (static_cast<uint64_t>(getpid()) << 32);
-    static const char kHex[] = "0123456789abcdef";
-    for (int i = 0; i < 40; ++i) {
-      // splitmix64 steps: cheap and well spread.
-      x += 0x9e3779b97f4a7c15ULL;
-      uint64_t z = x;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      s += kHex[(z ^ (z >> 31)) & 15];
-    }
-    return s;
-  }();
-  return id;
 }
 
 void InfoServer(Server& server, InfoText& t) {
@@ -262,7 +245,8 @@ void InfoMemory(Server& server, InfoText& t) {
   t.Fixed("mem_fragmentation_ratio", frag, 2);
   t.Add("mem_fragmentation_bytes", m.rss - m.used);
   t.Add("mem_not_counted_for_evict", "0");
-  t.Add("mem_replication_backlog", "0");
+  const ReplBacklog* backlog = server.replication().backlog();
+  t.Add("mem_replication_backlog", backlog != nullptr ? backlog->capacity() : 0);
   t.Add("mem_total_replication_buffers", "0");
   t.Add("mem_clients_slaves", "0");
   t.Add("mem_clients_normal", m.clients_normal);
@@ -412,16 +396,16 @@ void InfoStats(Server& server, InfoText& t) {
   t.Add("instantaneous_ops_per_sec", static_cast<int64_t>(server.instantaneous_ops_per_sec()));
   t.Add("total_net_input_bytes", s.net_input_bytes);
   t.Add("total_net_output_bytes", s.net_output_bytes);
-  t.Add("total_net_repl_input_bytes", "0");
-  t.Add("total_net_repl_output_bytes", "0");
+  t.Add("total_net_repl_input_bytes", server.replication().repl_input_bytes);
+  t.Add("total_net_repl_output_bytes", server.replication().repl_output_bytes);
   t.Fixed("instantaneous_input_kbps", server.instantaneous_input_kbps(), 2);
   t.Fixed("instantaneous_output_kbps", server.instantaneous_output_kbps(), 2);
   t.Add("instantaneous_input_repl_kbps", "0.00");
   t.Add("instantaneous_output_repl_kbps", "0.00");
   t.Add("rejected_connections", s.rejected_connections);
-  t.Add("sync_full", "0");
-  t.Add("sync_partial_ok", "0");
-  t.Add("sync_partial_err", "0");
+  t.Add("sync_full", server.replication().sync_full);
+  t.Add("sync_partial_ok", server.replication().sync_partial_ok);
+  t.Add("sync_partial_err", server.replication().sync_partial_err);
   t.Add("expired_keys", s.expired_keys);
   t.Fixed("expired_stale_perc", static_cast<double>(s.expired_stale_perc), 2);
   t.Add("expired_time_cap_reached_count", "0");
@@ -459,19 +443,70 @@ void InfoStats(Server& server, InfoText& t) {
   t.Add("reply_buffer_expands", "0");
 }
 
-void InfoReplication(Server&, InfoText& t) {
+const char* ReplicaStateName(ReplicaSyncState s) {
+  switch (s) {
+    case ReplicaSyncState::kWaitBgsaveStart:
+    case ReplicaSyncState::kWaitBgsaveEnd:
+      return "wait_bgsave";
+    case ReplicaSyncState::kSendBulk:
+      return "send_bulk";
+    case ReplicaSyncState::kWaitAck:
+    case ReplicaSyncState::kOnline:
+      return "online";
+  }
+  return "";
+}
+
+void InfoReplication(Server& server, InfoText& t) {
+  const Config& cfg = server.config();
+  Replication& repl = server.replication();
   t.Section("Replication");
-  t.Add("role", "master");
-  t.Add("connected_slaves", "0");
+  t.Add("role", repl.is_replica() ? "slave" : "master");
+  if (repl.is_replica()) {
+    t.Add("master_host", repl.primary_host());
+    t.Add("master_port", repl.primary_port());
+    t.Add("master_link_status", repl.link_up() ? "up" : "down");
+    t.Add("master_last_io_seconds_ago", repl.link_up() ? repl.last_io_seconds_ago() : -1);
+    t.Add("master_sync_in_progress", repl.sync_in_progress() ? 1 : 0);
+    t.Add("slave_read_repl_offset", repl.offset());
+    t.Add("slave_repl_offset", repl.offset());
+    if (repl.sync_in_progress()) {
+      t.Add("master_sync_total_bytes", repl.transfer_size());
+      t.Add("master_sync_read_bytes", repl.transfer_read());
+      t.Add("master_sync_left_bytes",
+            repl.transfer_size() < 0 ? -1 : repl.transfer_size() - repl.transfer_read());
+    }
+    if (!repl.link_up()) {
+      t.Add("master_link_down_since_seconds",
+            repl.link_down_since_s() == 0 ? -1 : NowMs() / 1000 - repl.link_down_since_s());
+    }
+    t.Add("slave_priority", ExtraGet("replica-priority", "100"));
+    t.Add("slave_read_only", cfg.replica_read_only ? 1 : 0);
+    t.Add("replica_announced", 1);
+  }
+  const std::vector<Client*>& replicas = repl.replicas();
+  t.Add("connected_slaves", replicas.size());
+  int64_t now_ms = NowMs();
+  for (size_t i = 0; i < replicas.size(); ++i) {
+    const Client* c = replicas[i];
+    std::string ip = c->repl->announced_ip;
+    if (ip.empty()) ip = c->peer().substr(0, c->peer().rfind(':'));
+    t.Add("slave" + std::to_string(i),
+          Format("ip=%s,port=%d,state=%s,offset=%lld,lag=%lld", ip.c_str(),
+                 c->repl->listening_port, ReplicaStateName(c->repl->state),
+                 static_cast<long long>(c->repl->ack_offset),
+                 static_cast<long long>((now_ms - c->repl->ack_ms) / 1000)));
+  }
   t.Add("master_failover_state", "no-failover");
-  t.Add("master_replid", ReplicationId());
-  t.Add("master_replid2", std::string(40, '0'));
-  t.Add("master_repl_offset", "0");
-  t.Add("second_repl_offset", "-1");
-  t.Add("repl_backlog_active", "0");
-  t.Add("repl_backlog_size", "1048576");
-  t.Add("repl_backlog_first_byte_offset", "0");
-  t.Add("repl_backlog_histlen", "0");
+  t.Add("master_replid", repl.replid());
+  t.Add("master_replid2", repl.replid2());
+  t.Add("master_repl_offset", repl.offset());
+  t.Add("second_repl_offset", repl.second_offset());
+  const ReplBacklog* b = repl.backlog();
+  t.Add("repl_backlog_active", b != nullptr ? 1 : 0);
+  t.Add("repl_backlog_size", cfg.repl_backlog_size);
+  t.Add("repl_backlog_first_byte_offset", b != nullptr ? b->first_offset() : 0);
+  t.Add("repl_backlog_histlen", b != nullptr ? static_cast<int64_t>(b->histlen()) : 0);
 }
 
 std::string CpuSeconds(const timeval& tv) {
