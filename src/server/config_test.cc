@@ -348,7 +348,8 @@ TEST_F(ConfigTest, AcceptedButIgnored) {
   const ConfigRegistry& r = ConfigRegistry::Get();
   EXPECT_TRUE(r.IsAcceptedButIgnored("cluster-replica-validity-factor"));
   EXPECT_TRUE(r.IsAcceptedButIgnored("cluster-slave-validity-factor"));
-  EXPECT_TRUE(r.IsAcceptedButIgnored("Repl-Backlog-Size"));
+  EXPECT_TRUE(r.IsAcceptedButIgnored("Repl-Disable-Tcp-Nodelay"));
+  EXPECT_FALSE(r.IsAcceptedButIgnored("repl-backlog-size"));
   EXPECT_TRUE(r.IsAcceptedButIgnored("lua-time-limit"));
   EXPECT_FALSE(r.IsAcceptedButIgnored("maxmemory"));
   EXPECT_FALSE(r.IsAcceptedButIgnored("static-threshold"));

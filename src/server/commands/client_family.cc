@@ -34,9 +34,10 @@ bool ParseClientType(std::string_view s, ClientType* out) {
   return true;
 }
 
-// memkeydb has no replication links yet, so every client is normal or pub/sub. (A MONITOR
-// client is "normal" in Redis too.)
+// As Redis classifies them (a MONITOR client is "normal" too).
 ClientType TypeOf(const Client& c) {
+  if (c.has(kClientMaster)) return ClientType::kMaster;
+  if (c.has(kClientReplica)) return ClientType::kReplica;
   return c.in_pubsub_mode() ? ClientType::kPubSub : ClientType::kNormal;
 }
 
@@ -46,6 +47,8 @@ void UnknownClientType(CommandContext& ctx, std::string_view name) {
 
 std::string ClientFlagsText(const Client& c) {
   std::string f;
+  if (c.has(kClientReplica)) f += 'S';
+  if (c.has(kClientMaster)) f += 'M';
   if (c.has(kClientMonitor)) f += 'O';
   if (c.in_pubsub_mode()) f += 'P';
   if (c.has(kClientMulti)) f += 'x';
