@@ -338,23 +338,30 @@ void SetObject::PopRandom(std::string* out) {
   }
 }
 
-void SetObject::MoveRandomTo(size_t count, SetObject* dst) {
-  DCHECK(count < size());
-  DCHECK(dst->enc_ == enc_ && dst->empty());
-  if (enc_ == Encoding::kHashtable) {
-    for (size_t i = 0; i < count; ++i) {
+SetObject* SetObject::TakeRandom(size_t count) {
+  DCHECK(count > 0 && count < size());
+  SetObject* dst = nullptr;
+  std::string m;
+  for (size_t i = 0; i < count; ++i) {
+    if (enc_ == Encoding::kHashtable) {
       SetNode* n = ht_->Random(&SetRandom);
       SetNode* removed = ht_->Remove(n->member());
       DCHECK(removed == n);
-      dst->ht_->Insert(removed);
+      if (dst == nullptr) dst = Create(removed->member(), count);
+      if (dst->enc_ == Encoding::kHashtable) {
+        // A hashtable never holds the same member twice, so the node can go in as it is.
+        dst->ht_->Insert(removed);
+      } else {
+        dst->Add(removed->member());
+        SetNode::Destroy(removed);
+      }
+      continue;
     }
-    return;
-  }
-  std::string m;
-  for (size_t i = 0; i < count; ++i) {
     PopRandom(&m);
+    if (dst == nullptr) dst = Create(m, count);
     dst->Add(m);
   }
+  return dst;
 }
 
 uint64_t SetObject::Scan(uint64_t cursor,

@@ -97,7 +97,7 @@ class SetObject {
   // An empty intset: the destination of SINTERSTORE/SUNIONSTORE/SDIFFSTORE, which then converts
   // as members arrive, so the stored encoding follows from the members (as in Redis).
   static SetObject* CreateIntSet() { return CreateEmpty(Encoding::kIntSet); }
-  // An empty set in `enc` (SPOP's survivors keep their set's encoding).
+  // An empty set in `enc` (RDB loading).
   static SetObject* CreateEmpty(Encoding enc);
   // An intset holding `is` (RDB loading adopts a validated blob). REQUIRES: !is.empty().
   static SetObject* AdoptIntSet(IntSet is);
@@ -130,10 +130,14 @@ class SetObject {
   std::string_view Random(char* scratch);
   // Removes a random member and stores it in *out. REQUIRES: !empty().
   void PopRandom(std::string* out);
-  // Moves `count` random members into `dst`, an empty set of the same encoding (SPOP that
-  // keeps few members builds the survivors this way); a hashtable's nodes are relinked, not
-  // copied. REQUIRES: count < size().
-  void MoveRandomTo(size_t count, SetObject* dst);
+  // Removes `count` random members and returns them as a new set (SPOP that keeps few members
+  // builds the survivors this way). The new set's encoding follows from the members, whatever
+  // this set's encoding: it starts as Create(first member drawn, count), so an intset when that
+  // member is an integer, and converts as SADD would while the others arrive. So survivors that
+  // are all integers (and at most set-max-intset-entries) make an intset, as redis-server 7.0
+  // shows, even when they came from a hashtable or a listpack. A hashtable's nodes are relinked
+  // into a hashtable destination, not copied. REQUIRES: 0 < count < size().
+  SetObject* TakeRandom(size_t count);
 
   // One SSCAN step: a hashtable visits one cursor step and returns the next cursor; the
   // compact encodings visit everything and return 0.

@@ -151,21 +151,61 @@ TEST_F(SetObjectTest, RandomAndPop) {
   }
 }
 
-TEST_F(SetObjectTest, MoveRandomToRelinksNodes) {
+TEST_F(SetObjectTest, TakeRandomRelinksNodes) {
   SetObject* s = SetObject::Create("a", 1000);
   ASSERT_EQ(s->encoding(), Enc::kHashtable);
   for (int i = 0; i < 1000; ++i) s->Add("m" + std::to_string(i));
   std::set<std::string> all = Members(s);
-  SetObject* keep = SetObject::CreateEmpty(Enc::kHashtable);
-  s->MoveRandomTo(100, keep);
-  EXPECT_EQ(keep->size(), 100u);
-  EXPECT_EQ(s->size(), 900u);
+  SetObject* keep = s->TakeRandom(200);
+  EXPECT_EQ(keep->encoding(), Enc::kHashtable);  // 200 words: past set-max-listpack-entries
+  EXPECT_EQ(keep->size(), 200u);
+  EXPECT_EQ(s->size(), 800u);
   std::set<std::string> a = Members(s), b = Members(keep);
   for (const std::string& m : b) EXPECT_FALSE(a.count(m));
   a.insert(b.begin(), b.end());
   EXPECT_EQ(a, all);
   SetObject::Destroy(s);
   SetObject::Destroy(keep);
+}
+
+// The taken set's encoding follows from its members, not from the set they came from.
+TEST_F(SetObjectTest, TakeRandomEncodingFollowsMembers) {
+  // A hashtable holding only integers (a word made it one, then left).
+  SetObject* s = SetObject::Create("w", 600);
+  for (int i = 0; i < 600; ++i) s->Add(std::to_string(i));
+  ASSERT_EQ(s->encoding(), Enc::kHashtable);
+  s->Remove("w");
+  SetObject* keep = s->TakeRandom(50);
+  EXPECT_EQ(keep->encoding(), Enc::kIntSet);
+  EXPECT_EQ(keep->size(), 50u);
+  EXPECT_EQ(s->size(), 550u);
+  SetObject::Destroy(keep);
+  keep = s->TakeRandom(540);  // more integers than set-max-intset-entries
+  EXPECT_EQ(keep->encoding(), Enc::kHashtable);
+  SetObject::Destroy(keep);
+  SetObject::Destroy(s);
+
+  // A listpack holding only integers.
+  s = SetObject::Create("w", 10);
+  for (int i = 0; i < 10; ++i) s->Add(std::to_string(i));
+  s->Remove("w");
+  ASSERT_EQ(s->encoding(), Enc::kListpack);
+  keep = s->TakeRandom(3);
+  EXPECT_EQ(keep->encoding(), Enc::kIntSet);
+  SetObject::Destroy(keep);
+  SetObject::Destroy(s);
+
+  // Words among the members taken: a listpack, whichever member is drawn first (3 words and
+  // 7 integers, 8 taken: at least one word).
+  s = SetObject::Create("w0", 10);
+  for (int i = 0; i < 3; ++i) s->Add("w" + std::to_string(i));
+  for (int i = 0; i < 7; ++i) s->Add(std::to_string(i));
+  keep = s->TakeRandom(8);
+  EXPECT_EQ(keep->encoding(), Enc::kListpack);
+  EXPECT_EQ(keep->size(), 8u);
+  EXPECT_EQ(s->size(), 2u);
+  SetObject::Destroy(keep);
+  SetObject::Destroy(s);
 }
 
 TEST_F(SetObjectTest, ScanVisitsEveryMember) {

@@ -6,7 +6,8 @@
 // and SPOP with a count reply a RESP3 set; SRANDMEMBER with a count an array), the keyspace
 // events, and the deletion of a key whose set becomes empty. The *STORE commands build their
 // result starting from an empty intset, as Redis does, so the stored encoding follows from
-// the members (integers only and few: intset).
+// the members (integers only and few: intset); so does SPOP's set of survivors when it keeps
+// few members (see SetObject::TakeRandom).
 
 #include <algorithm>
 #include <cerrno>
@@ -253,10 +254,14 @@ void SPopCommand(CommandContext& ctx) {
   auto propagate_member = [&](std::string_view m) {
     if (propagate) ctx.AlsoPropagate(ctx.db_index(), {"SREM", std::string(key), std::string(m)});
   };
-  if (s->encoding() == SetObject::Encoding::kHashtable && n * 5 > size) {
-    // Most members go: move the few survivors to a fresh set, reply the rest, and swap sets.
-    SetObject* keep = SetObject::CreateEmpty(s->encoding());
-    s->MoveRandomTo(size - n, keep);
+  const size_t remaining = size - n;
+  if (remaining * 5 <= n) {
+    // Most members go (at least five times as many as stay): the few survivors are drawn into
+    // a fresh set, the rest replied, and the sets swapped. As in redis-server 7.0, whatever the
+    // old set's encoding, the fresh set's follows from the survivors: all integers (and at
+    // most set-max-intset-entries) give an intset, even out of a hashtable or listpack. The
+    // threshold is Redis's too, since it decides which sets get re-encoded.
+    SetObject* keep = s->TakeRandom(remaining);
     w.SetHeader(s->size());
     s->ForEach([&](std::string_view m) {
       w.Bulk(m);

@@ -117,6 +117,81 @@ TEST_F(SetTest, StoreResultEncodingsFollowRedis) {
   EXPECT_EQ(Encoding("d"), "intset");  // first algorithm: only survivors are added
 }
 
+// SPOP that leaves at most a fifth of its count builds the survivors as a new set, and
+// redis-server 7.0 gives that set the encoding its members call for, not the old set's: a
+// hashtable or listpack left with integers only becomes an intset again (differential seed
+// 707217517: OBJECT ENCODING said intset on redis-server, hashtable on memkeydb).
+TEST_F(SetTest, SpopSurvivorsTakeTheEncodingOfTheirMembers) {
+  // A hashtable holding only integers: made while set-max-intset-entries was 0.
+  auto int_hashtable = [this](const std::string& key, int n) {
+    std::vector<std::string> sadd = {"sadd", key};
+    for (int i = 0; i < n; ++i) sadd.push_back(std::to_string(i));
+    Run({"del", key});
+    EXPECT_EQ(Run({"config", "set", "set-max-intset-entries", "0"}), "OK");
+    Run(sadd);
+    EXPECT_EQ(Run({"config", "set", "set-max-intset-entries", "512"}), "OK");
+    EXPECT_EQ(Encoding(key), "hashtable");
+  };
+  // The differential case: a hashtable of 103 integers, SPOP 100.
+  int_hashtable("s3", 103);
+  EXPECT_EQ(AsSet(Run({"spop", "s3", "100"})).size(), 100u);
+  EXPECT_EQ(Run({"scard", "s3"}), "(integer) 3");
+  EXPECT_EQ(Encoding("s3"), "intset");
+
+  // Redis's threshold: rebuilt only when remaining * 5 <= count (101 members: 85 and up).
+  int_hashtable("h", 101);
+  Run({"spop", "h", "84"});
+  EXPECT_EQ(Encoding("h"), "hashtable");  // popped in place
+  int_hashtable("h", 101);
+  Run({"spop", "h", "85"});
+  EXPECT_EQ(Encoding("h"), "intset");
+
+  // A set that only a word made a listpack or a hashtable.
+  auto ints_after_word = [this](const std::string& key, int n) {
+    std::vector<std::string> sadd = {"sadd", key, "w"};
+    for (int i = 0; i < n; ++i) sadd.push_back(std::to_string(i));
+    Run({"del", key});
+    Run(sadd);
+    Run({"srem", key, "w"});  // only integers left; the encoding stays
+  };
+  // A listpack of integers (redis-server 7.0: a hashtable) alike.
+  ints_after_word("l", 6);
+  ASSERT_EQ(Encoding("l"), "listpack");
+  Run({"spop", "l", "4"});
+  EXPECT_EQ(Encoding("l"), "listpack");
+  ints_after_word("l", 6);
+  Run({"spop", "l", "5"});
+  EXPECT_EQ(Encoding("l"), "intset");
+
+  // More integer survivors than set-max-intset-entries: a hashtable.
+  ints_after_word("big", 5000);
+  Run({"spop", "big", "4487"});
+  EXPECT_EQ(Encoding("big"), "hashtable");
+  ints_after_word("big", 5000);
+  Run({"spop", "big", "4488"});
+  EXPECT_EQ(Encoding("big"), "intset");
+
+  // An intset rebuilt after set-max-intset-entries was lowered converts on the way.
+  std::vector<std::string> sadd = {"sadd", "i"};
+  for (int i = 0; i < 100; ++i) sadd.push_back(std::to_string(i));
+  Run(sadd);
+  EXPECT_EQ(Run({"config", "set", "set-max-intset-entries", "4"}), "OK");
+  Run({"spop", "i", "90"});
+  EXPECT_EQ(Encoding("i"), "hashtable");
+  Run({"del", "i"});
+  EXPECT_EQ(Run({"config", "set", "set-max-intset-entries", "512"}), "OK");
+  Run(sadd);
+  EXPECT_EQ(Run({"config", "set", "set-max-intset-entries", "4"}), "OK");
+  Run({"spop", "i", "96"});
+  EXPECT_EQ(Encoding("i"), "intset");
+  EXPECT_EQ(Run({"config", "set", "set-max-intset-entries", "512"}), "OK");
+
+  // Words among the survivors: not an intset (one survivor of six, any of them a word).
+  Run({"sadd", "m", "a", "b", "c", "d", "e", "f"});
+  Run({"spop", "m", "5"});
+  EXPECT_EQ(Encoding("m"), "listpack");
+}
+
 TEST_F(SetTest, Algebra) {
   Run({"sadd", "a", "1", "2", "3", "x"});
   Run({"sadd", "b", "2", "3", "4", "x"});
@@ -197,7 +272,8 @@ TEST_F(SetTest, SmoveSpopSrandmember) {
   EXPECT_EQ(most.size(), 900u);
   for (const std::string& m : popped) EXPECT_FALSE(most.count(m));
   EXPECT_EQ(Run({"scard", "h"}), "(integer) 90");
-  EXPECT_EQ(Encoding("h"), "hashtable");
+  // The survivors were rebuilt as a new set: 90 words fit a listpack (Redis 7.0: hashtable).
+  EXPECT_EQ(Encoding("h"), "listpack");
   EXPECT_EQ(AsSet(Run({"spop", "h", "90"})).size(), 90u);
   EXPECT_FALSE(Exists("h"));
 }
