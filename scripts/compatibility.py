@@ -18,6 +18,8 @@ from helpers.resp import to_py  # noqa: E402
 
 # Implemented commands whose behaviour differs from Redis 7.0 in some way.
 PARTIAL = {
+    "replicaof": "no FAILOVER coordination; replica-announce-ip/-port are accepted but not sent",
+    "slaveof": "no FAILOVER coordination; replica-announce-ip/-port are accepted but not sent",
     "object": "ENCODING reports 'listpack' for small sets of strings (Redis 7.2's encoding; 7.0 says 'hashtable')",
     "debug": "SLEEP, SET-ACTIVE-EXPIRE, OBJECT, DIGEST, DIGEST-VALUE and a few more; not every Redis subcommand",
     "client": "TRACKING ON is refused (no client-side caching yet)",
