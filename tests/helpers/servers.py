@@ -279,18 +279,21 @@ def start_server(kind: str, binary: str, options: Optional[Dict[str, object]] = 
     options = dict(options or {})
     host = "127.0.0.1"
     last_error = None
+    # the caller's values of the base options (e.g. port= to restart a server on its old port)
+    overrides = {}
+    for k in list(options):
+        if k.replace("_", "-") in ("bind", "port", "save", "appendonly", "enable-debug-command", "dir"):
+            overrides[k.replace("_", "-")] = options.pop(k)
     for attempt in range(attempts):
         workdir = tempfile.mkdtemp(prefix="%s-test-" % kind)
         logpath = os.path.join(workdir, "server.log")
-        port = free_port(host)
+        base = {"bind": host, "port": free_port(host), "save": "", "appendonly": "no",
+                "enable-debug-command": "yes", "dir": workdir}
+        base.update(overrides)
+        port = int(base["port"])
         argv = [binary]
         if config_file:
             argv.append(config_file)
-        base = {"bind": host, "port": port, "save": "", "appendonly": "no",
-                "enable-debug-command": "yes", "dir": workdir}
-        for k in list(options):
-            if k.replace("_", "-") in base:
-                base[k.replace("_", "-")] = options.pop(k)
         argv += _option_args(base) + _option_args(options) + list(args)
         logf = open(logpath, "wb")
         try:

@@ -115,6 +115,7 @@ class StreamRunner(td.Differ):
     pending batch is sent first), e.g. a BGREWRITEAOF on the control connection."""
 
     EXTRA_SHARE = 0.06  # share of picks that are this file's own operations
+    extra_ops = None    # [(fn(g, runner), weight)] picked in that share; None: EXTRA_OPS
     FLUSH_KEEP = 0.1    # share of the generator's FLUSHDB/FLUSHALLs sent
 
     def __init__(self, srv: servers.Server, seed: int, total: int, events=None):
@@ -144,7 +145,8 @@ class StreamRunner(td.Differ):
                 self.flush()
                 self.events.pop(0)[1](self)
             if g.chance(self.EXTRA_SHARE):
-                fn = g.rng.choices([f for f, _ in EXTRA_OPS], [w for _, w in EXTRA_OPS])[0]
+                extra = EXTRA_OPS if self.extra_ops is None else self.extra_ops
+                fn = g.rng.choices([f for f, _ in extra], [w for _, w in extra])[0]
                 fn(g, self)
                 continue
             o = g.rng.choices(g.ops, g.weights)[0]
@@ -457,9 +459,10 @@ def _short(v, limit=400) -> str:
     return s if len(s) <= limit else s[:limit] + "...(%d chars)" % len(s)
 
 
-def assert_same(expected: Dict, got: Dict, what: str, seed: int, aof: bool = False):
+def assert_same(expected: Dict, got: Dict, what: str, seed: int, aof: bool = False,
+                replay: Optional[str] = None):
     """The two dumps, normalised (AOF rules when `aof`), are identical; the message lists the
-    first differing keys."""
+    first differing keys, after `replay` (how to rerun; default: this file's variables)."""
     a, b = normalise(expected, aof), normalise(got, aof)
     for d, name in ((expected, "expected"), (got, what)):
         if d["left out"]:
@@ -467,8 +470,9 @@ def assert_same(expected: Dict, got: Dict, what: str, seed: int, aof: bool = Fal
                   % (name, len(d["left out"]), d["left out"][:5]))
     if a == b:
         return
-    lines = ["%s differs from the live data set (REPLAY_SEED=%d REPLAY_COMMANDS=%d; %d vs %d keys)"
-             % (what, seed, commands_per_run(), len(a), len(b))]
+    if replay is None:
+        replay = "REPLAY_SEED=%d REPLAY_COMMANDS=%d" % (seed, commands_per_run())
+    lines = ["%s differs from the live data set (%s; %d vs %d keys)" % (what, replay, len(a), len(b))]
     missing = sorted(set(a) - set(b))
     extra = sorted(set(b) - set(a))
     for name, keys, d in (("missing", missing, a), ("extra", extra, b)):
