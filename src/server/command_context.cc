@@ -207,7 +207,9 @@ void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t de
 
 bool CommandContext::propagating() const { return server_->propagating(); }
 
-bool CommandContext::replaying() const { return server_->loading(); }
+bool CommandContext::replaying() const {
+  return server_->loading() || client_->has(kClientMaster);
+}
 
 void CommandContext::RewriteForPropagation(std::vector<std::string> argv) {
   rewrite_ = std::move(argv);

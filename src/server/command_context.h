@@ -125,7 +125,7 @@ class CommandContext {
   // the server's state say what to feed instead. Check propagating() before building
   // arguments: with no sink these calls are skipped, and must cost nothing.
   bool propagating() const;
-  // The command is replayed from the AOF being loaded (later also a primary's stream): a server
+  // The command is replayed from the AOF being loaded, or applied from our primary: a server
   // wrote its arguments, and Redis applies some forms it refuses from users (XADD/XTRIM's
   // LIMIT without "~", which its own rewrite of an approximate trim keeps).
   bool replaying() const;

@@ -547,6 +547,15 @@ bool Server::Execute(Client* c, const ArgList& args) {
 
 done:
   // Decided after the command ran, so CLIENT REPLY ON is answered and OFF/SKIP are not.
+  if (c->has(kClientMaster) && c->output().size() > reply_start &&
+      c->output()[reply_start] == '-') {
+    // The primary's stream should never fail here: a replica that diverges says so loudly.
+    std::string_view err(c->output().data() + reply_start + 1,
+                         std::min<size_t>(c->output().size() - reply_start - 1, 200));
+    MKDB_LOG(kWarning) << "== CRITICAL == This replica is sending an error to its master: '"
+                       << err.substr(0, err.find('\r')) << "' after processing the command '"
+                       << args[0] << "'";
+  }
   if (c->has(kClientReplyOff) || c->has(kClientReplySkip) || c->has(kClientMaster)) {
     c->output().resize(reply_start);
   }

@@ -272,8 +272,8 @@ int ParseAddTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* a) {
     return -1;
   }
   if (ctx.replaying()) {
-    // A trim in a replayed stream was made exact by the server that fed it (7.0 leaves LIMIT
-    // beside its "="): apply it in full, as Redis does for its AOF and primary.
+    // A trim in a replayed stream (the AOF, or our primary's stream) was made exact by the
+    // server that fed it (7.0 leaves LIMIT beside its "="): apply it in full, as Redis does.
     a->limit = 0;
   } else if (limit_given) {
     if (!a->approx) {

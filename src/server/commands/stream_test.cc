@@ -199,4 +199,16 @@ TEST_F(StreamReuseTest, DeletedEntriesOutOfOrderDoNotHideLiveOnes) {
 }
 
 }  // namespace
+// Redis 7.0 propagates an approximate trim as "MAXLEN = <n> LIMIT <count>": refused from a
+// user, applied in full from our primary (as from the AOF).
+TEST_F(StreamTest, TrimWithLimitFromThePrimaryIsApplied) {
+  for (int i = 1; i <= 3; ++i) Run({"xadd", "s", std::to_string(i) + "-0", "a", "1"});
+  client_->flags |= kClientMaster;
+  Run({"xadd", "s", "maxlen", "=", "1", "limit", "10", "4-0", "a", "1"});
+  client_->flags &= ~kClientMaster;
+  EXPECT_EQ(Run({"xlen", "s"}), "(integer) 1");
+  EXPECT_EQ(Run({"xadd", "s", "maxlen", "=", "1", "limit", "10", "5-0", "a", "1"}),
+            "ERR syntax error, LIMIT cannot be used without the special ~ option");
+}
+
 }  // namespace memkeydb
