@@ -340,13 +340,7 @@ void Replication::LinkHandshakeStep() {
             DisconnectReplicas();
           }
           EnsureBacklog();
-          std::string rest;
-          rest.swap(link_->in);
-          int fd = link_->fd;
-          server_->loop().Unwatch(fd);
-          link_->fd = -1;
-          link_.reset();
-          BecomeConnected(fd, std::move(rest), false);
+          BecomeConnected(false);
           return;
         }
         if (StartsWith(line, "-NOMASTERLINK") || StartsWith(line, "-LOADING")) {
@@ -456,18 +450,19 @@ void Replication::FinishTransfer() {
   EnsureBacklog();
   have_history_ = true;
   DisconnectReplicas();
-  std::string rest;
-  rest.swap(link_->in);
+  MKDB_LOG(kNotice) << "MASTER <-> REPLICA sync: Finished with success";
+  BecomeConnected(true);
+  if (server_->config().appendonly) server_->aof().RestartAfterSync();
+}
+
+void Replication::BecomeConnected(bool full_sync) {
+  // The socket and whatever was read past the handshake or the payload go to the client.
+  std::string leftover;
+  leftover.swap(link_->in);
   int fd = link_->fd;
   server_->loop().Unwatch(fd);
   link_->fd = -1;
   link_.reset();
-  MKDB_LOG(kNotice) << "MASTER <-> REPLICA sync: Finished with success";
-  BecomeConnected(fd, std::move(rest), true);
-  if (server_->config().appendonly) server_->aof().RestartAfterSync();
-}
-
-void Replication::BecomeConnected(int fd, std::string leftover, bool full_sync) {
   Client* c = server_->AdoptConnection(fd);
   if (c == nullptr) {
     DropLink("Could not register the master connection");

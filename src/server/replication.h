@@ -174,7 +174,8 @@ class Replication : public WriteSink {
   void LinkHandshakeStep();
   void LinkTransferStep();
   void FinishTransfer();
-  void BecomeConnected(int fd, std::string leftover, bool full_sync);
+  // The link's socket becomes the master client.
+  void BecomeConnected(bool full_sync);
   void ReplicaCron();
   void DisconnectReplicas();
 
