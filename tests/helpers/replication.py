@@ -35,15 +35,19 @@ STATE_FIELDS = ("role", "master_link_status", "master_sync_in_progress", "slave_
 
 def pairs() -> List[str]:
     """REPL_PAIRS (comma-separated, e.g. "redis->redis,memkeydb->redis"); by default every pair
-    with memkeydb on at least one side."""
+    with memkeydb on at least one side.
+    A pair may also be written with ":" (redis:memkeydb), which needs no quoting in a shell."""
     raw = os.environ.get("REPL_PAIRS", "").strip()
     if not raw:
         # redis->redis checks the tests themselves against the reference: on request only.
         return [p for p in PAIRS if p != "redis->redis"]
-    chosen = [p.strip() for p in raw.split(",") if p.strip()]
+    chosen = [p.strip().replace(":", "->") for p in raw.split(",") if p.strip()]
     unknown = [p for p in chosen if p not in PAIRS]
     if unknown:
-        raise ValueError("REPL_PAIRS: unknown pair(s) %s; known: %s" % (unknown, ", ".join(PAIRS)))
+        raise ValueError(
+            "REPL_PAIRS=%r: unknown pair(s) %s; known: %s, or with ':' for '->'. In a shell, quote "
+            "the value (REPL_PAIRS='redis->redis'): unquoted, '>' redirects the output to a file."
+            % (raw, unknown, ", ".join(PAIRS)))
     return chosen
 
 
