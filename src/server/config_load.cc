@@ -128,7 +128,8 @@ std::string ApplyLoadedOption(Config* config, const OptionDef& def, const Args& 
     return "";
   }
   std::string err = o.set(*config, args);
-  if (err.empty() && def.ignored && o.get(*config) != o.default_value &&
+  // replicaof keeps its value outside Config (ExtraValues) but is acted on: Replication::Start.
+  if (err.empty() && def.ignored && o.name != "replicaof" && o.get(*config) != o.default_value &&
       state->warned.insert(o.name).second) {
     MKDB_LOG(kWarning) << "Option '" << o.name
                        << "' is accepted for compatibility with Redis but memkeydb does not "
