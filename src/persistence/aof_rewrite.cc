@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 
 #include "ds/quicklist.h"
 #include "persistence/aof.h"
@@ -128,7 +130,11 @@ void AofCommandWriter::AppendKey(std::string* out, const Entry& e) {
       BatchedCommand cmd(out, "ZADD", key, z->size(), 2);
       char buf[64];
       z->ForRange(0, z->size(), false, [&](std::string_view member, double score) {
-        size_t n = ScoreToString(score, buf, sizeof(buf));
+        // A skiplist keeps -0 (a listpack stores it as 0): the rewrite keeps its sign, as
+        // Redis's does with %.17g.
+        size_t n = score == 0 && std::signbit(score)
+                       ? static_cast<size_t>(std::snprintf(buf, sizeof(buf), "-0"))
+                       : ScoreToString(score, buf, sizeof(buf));
         cmd.Item(std::string_view(buf, n), member);
         return true;
       });

@@ -132,48 +132,6 @@ class ReplStream(pr.StreamRunner):
         self.a.conns.append(RespConnection(srv.host, srv.port, timeout=300.0 if SLOW else 30.0))
         self.extra_ops = pr.EXTRA_OPS + [(op_short_ttl, 10)]
         self.short_ttls = 0
-        self.pfadds_split = 0
-        self.overflow_fail_replaced = 0
-        self._parts = set()  # ids of the 2nd, 3rd, ... PFADDs of a split one (see queue)
-
-    def queue(self, cmds):
-        """A PFADD of several elements is sent as one PFADD per element. Redis 7.0's PFADD on a
-        damaged sparse HLL (the hll generators damage them on purpose) adds the elements one by
-        one and stops at the first that finds the damage: it replies INVALIDOBJ and propagates
-        nothing, but keeps the registers the earlier elements set, so the primary's string
-        changes and the replica's does not. A one-element PFADD changes nothing when it fails.
-        The parts count as one command (the stream keeps its length and its events' places).
-        And see _no_overflow_fail."""
-        out = []
-        for c in cmds:
-            if c.raw is None and c.args and c.args[0].upper() == b"BITFIELD":
-                self._no_overflow_fail(c)
-            if c.raw is None and len(c.args) > 3 and c.args[0].upper() == b"PFADD":
-                parts = [td.Cmd([c.args[0], c.args[1], e], conn=c.conn) for e in c.args[2:]]
-                self._parts.update(id(x) for x in parts[1:])
-                out += parts
-                self.pfadds_split += 1
-            else:
-                out.append(c)
-        super().queue(out)
-
-    def _no_overflow_fail(self, c):
-        """BITFIELD ... OVERFLOW FAIL becomes OVERFLOW SAT. Redis 7.0 creates a missing key (or
-        pads a short string with zeros) before a BITFIELD's writes, and propagates the command
-        only if a write was done: when OVERFLOW FAIL refuses them all, the primary keeps a
-        string the replica never gets (and a COPY or BITOP of it later spreads the
-        difference)."""
-        for i in range(1, len(c.args) - 1):
-            if c.args[i].upper() == b"OVERFLOW" and c.args[i + 1].upper() == b"FAIL":
-                c.args[i + 1] = b"SAT"
-                self.overflow_fail_replaced += 1
-
-    def _number(self, c):
-        if id(c) in self._parts:
-            self._parts.discard(id(c))
-            c.index = self.count - 1  # the number of the split PFADD's first part
-            return
-        super()._number(c)
 
     def report(self, c, x, y, problem="", extra=""):
         text = super().report(c, x, y, problem, extra)
