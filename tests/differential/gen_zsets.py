@@ -308,6 +308,10 @@ def register(h):
 
         def cmp_scan(a, b):
             if a.kind == b.kind == "*" and a.value and b.value and len(a.value) == 2:
+                if a.value[0].value != b"0" or b.value[0].value != b"0":
+                    # COUNT 1000 on a larger hashtable set: a partial pass, whose cursor and
+                    # slice depend on each server's table layout.
+                    return a.value[1].kind == b.value[1].kind == "*"
                 ea, eb = a.value[1].value, b.value[1].value
                 pa = sorted(zip(ea[::2], ea[1::2]))
                 pb = sorted(zip(eb[::2], eb[1::2]))
