@@ -476,6 +476,10 @@ void Replication::BecomeConnected(bool full_sync) {
   link_state_ = LinkState::kConnected;
   last_io_ms_ = NowMs();
   SendAck();
+  // A primary starts the stream after a diskless sync on an ACK that arrives once it has
+  // reaped its child (redis-server notices that in its cron, up to 1/hz later); an ACK sent
+  // before that is ignored. A second one a tenth of a second later saves a second's wait.
+  if (full_sync) last_ack_ms_ -= 900;
   if (!leftover.empty()) c->InjectInput(leftover);
 }
 

@@ -824,8 +824,8 @@ def test_wait_and_min_replicas(server_factory, pair):
     t0 = time.monotonic()
     assert c.execute("WAIT", 1, 1000) == Reply(":", 1)
     # Answered by the replica's reply to GETACK, or at the latest by its once-a-second ACK.
-    # (In 2 of 6 clean-clone CI runs the redis->memkeydb pair took 0.911 s, i.e. the periodic
-    # ACK answered; never reproduced locally: docs/replication.md, "Not yet".)
+    # (The redis->memkeydb pair took 0.911 s in 2 of 6 clean-clone CI runs, before the replica
+    # sent a second ACK after a full sync: docs/replication.md, "Not yet".)
     assert time.monotonic() - t0 < 2.0, "WAIT with a replica took %.3f s" % (time.monotonic() - t0)
     repl.wait_synced(primary, replica)
     assert replica.connect().execute("GET", "a") == Reply("$", b"3")
