@@ -424,6 +424,7 @@ void Server::Reject(Client* c, Command* cmd, std::string_view msg_in) {
 bool Server::Execute(Client* c, const ArgList& args) {
   c->last_interaction_ms = NowMs();
   size_t reply_start = c->output().size();
+  bool replica_local_write = false;  // a write by a replica's own client (replica-read-only no)
 
   if (!c->fake() && (EqualsIgnoreCase(args[0], "post") || EqualsIgnoreCase(args[0], "host:"))) {
     // A browser or HTTP client talking to us (cross-protocol scripting): drop the connection
@@ -495,7 +496,8 @@ bool Server::Execute(Client* c, const ArgList& args) {
              "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
       goto done;
     }
-    if (config_.replica_read_only && CommandMayWrite(c, cmd) && cmd->full_name != "ping") {
+    replica_local_write = CommandMayWrite(c, cmd) && cmd->full_name != "ping";
+    if (config_.replica_read_only && replica_local_write) {
       Reject(c, cmd, "READONLY You can't write against a read only replica.");
       goto done;
     }
@@ -543,7 +545,16 @@ bool Server::Execute(Client* c, const ArgList& args) {
     }
     return false;
   }
-  Call(c, cmd, args);
+  if (replica_local_write) {
+    // A replica hides expired keys from its clients, but a write must not find a key hidden
+    // that is still in the table (it would add it twice): as Redis's write lookups on a
+    // replica, it deletes the expired keys it meets.
+    Database::set_expiry_mode(Database::ExpiryMode::kDelete);
+    Call(c, cmd, args);
+    Database::set_expiry_mode(Database::ExpiryMode::kHide);
+  } else {
+    Call(c, cmd, args);
+  }
 
 done:
   // Decided after the command ran, so CLIENT REPLY ON is answered and OFF/SKIP are not.

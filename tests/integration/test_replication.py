@@ -892,6 +892,18 @@ def test_replica_read_only_and_role(server_factory, pair):
     # replica-read-only no: the replica takes writes of its own (not sent anywhere)
     assert rc.execute("CONFIG", "SET", "replica-read-only", "no") == Reply("+", b"OK")
     assert rc.execute("SET", "local", "1") == Reply("+", b"OK")
+    # ... and a write meeting a key that expired but whose DEL has not come yet replaces it:
+    # the key is one entry, not two
+    assert pc.execute("DEBUG", "SET-ACTIVE-EXPIRE", "0") == Reply("+", b"OK")
+    assert pc.execute("SET", "gone", "v", "PX", "50") == Reply("+", b"OK")
+    repl.wait_synced(primary, replica)
+    size = int(rc.execute("DBSIZE").value)
+    time.sleep(0.1)
+    assert rc.execute("GET", "gone") == Reply("$", None)
+    assert rc.execute("SET", "gone", "w") == Reply("+", b"OK")
+    assert rc.execute("DBSIZE") == Reply(":", size), "a local write over an expired key"
+    assert rc.execute("GET", "gone") == Reply("$", b"w")
+    assert pc.execute("DEBUG", "SET-ACTIVE-EXPIRE", "1") == Reply("+", b"OK")
     assert rc.execute("CONFIG", "SET", "replica-read-only", "yes") == Reply("+", b"OK")
     assert rc.execute("SET", "local", "2") == Reply("-", READONLY)
     assert pc.execute("EXISTS", "local") == Reply(":", 0)
