@@ -28,8 +28,9 @@ constexpr int64_t kReconnectMs = 1000;
 constexpr size_t kEofMarkLen = 40;
 
 std::string Resp(std::initializer_list<std::string> args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (const std::string& a : args) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
+  std::vector<std::string_view> views(args.begin(), args.end());
+  std::string out;
+  Replication::EncodeCommand(&out, views);
   return out;
 }
 
@@ -55,7 +56,7 @@ class Replication::Link : public IoHandler {
 
 // Here, where Link is complete.
 Replication::Replication(Server* server)
-    : server_(server), replid_(RandomHex(40)), replid2_(40, '0') {}
+    : server_(server), replid_(RandomHex(40)), replid2_(kNoReplid) {}
 Replication::~Replication() = default;
 
 const char* Replication::link_state_name() const {
@@ -80,11 +81,7 @@ std::string Replication::SetPrimary(const std::string& host, int port) {
   bool was_primary = !is_replica();
   primary_host_ = host;
   primary_port_ = port;
-  if (master_ != nullptr) {
-    Client* m = master_;
-    MasterGone(m);
-    m->CloseAsync();
-  }
+  DropMaster();
   DropLink(nullptr);
   // Sub-replicas resynchronize with us: they learn our new history (or continue it).
   DisconnectReplicas();
@@ -102,11 +99,7 @@ std::string Replication::SetPrimary(const std::string& host, int port) {
 
 void Replication::Promote() {
   if (!is_replica()) return;
-  if (master_ != nullptr) {
-    Client* m = master_;
-    MasterGone(m);
-    m->CloseAsync();
-  }
+  DropMaster();
   DropLink(nullptr);
   link_state_ = LinkState::kNone;
   primary_host_.clear();
@@ -444,8 +437,7 @@ void Replication::FinishTransfer() {
   }
   replid_ = sync_replid_;
   offset_ = sync_offset_;
-  replid2_ = "0000000000000000000000000000000000000000";
-  second_offset_ = -1;
+  ClearReplid2();
   FreeBacklog();
   EnsureBacklog();
   have_history_ = true;
@@ -486,15 +478,29 @@ void Replication::BecomeConnected(bool full_sync) {
 void Replication::MasterApplied(Client* c, std::string_view bytes) {
   if (c != master_) return;
   last_io_ms_ = NowMs();
-  master_pending_.append(bytes.data(), bytes.size());
-  if (c->has(kClientMulti)) return;  // a transaction counts once it is whole
-  std::string applied;
-  applied.swap(master_pending_);
-  FeedBytes(applied);
+  if (c->has(kClientMulti)) {
+    master_pending_.append(bytes.data(), bytes.size());  // a transaction counts once whole
+    return;
+  }
+  if (master_pending_.empty()) {
+    FeedBytes(bytes);  // the common case: one command, forwarded from the input buffer
+  } else {
+    master_pending_.append(bytes.data(), bytes.size());
+    std::string applied;
+    applied.swap(master_pending_);
+    FeedBytes(applied);
+  }
   if (ack_now_) {
     ack_now_ = false;
     SendAck();
   }
+}
+
+void Replication::DropMaster() {
+  if (master_ == nullptr) return;
+  Client* m = master_;
+  MasterGone(m);
+  m->CloseAsync();
 }
 
 void Replication::MasterGone(Client* c) {
@@ -530,9 +536,7 @@ void Replication::ReplicaCron() {
     case LinkState::kConnected:
       if (master_ != nullptr && now - last_io_ms_ > timeout_ms) {
         MKDB_LOG(kWarning) << "MASTER timeout: no data nor PING received...";
-        Client* m = master_;
-        MasterGone(m);
-        m->CloseAsync();
+        DropMaster();
         break;
       }
       if (now - last_ack_ms_ >= 1000) SendAck();

@@ -20,8 +20,6 @@
 namespace memkeydb {
 namespace {
 
-constexpr char kNoReplid[] = "0000000000000000000000000000000000000000";
-
 void AppendBulk(std::string* out, std::string_view s) {
   out->push_back('$');
   out->append(std::to_string(s.size()));
@@ -30,27 +28,24 @@ void AppendBulk(std::string* out, std::string_view s) {
   out->append("\r\n");
 }
 
-void AppendCommand(std::string* out, const ArgList& argv) {
+}  // namespace
+
+void Replication::EncodeCommand(std::string* out, const ArgList& argv) {
   out->push_back('*');
   out->append(std::to_string(argv.size()));
   out->append("\r\n");
   for (std::string_view a : argv) AppendBulk(out, a);
 }
 
-bool ParseOffset(std::string_view text, int64_t* out) {
-  if (text.empty() || text.size() > 20) return false;
-  std::string s(text);
-  char* end = nullptr;
-  errno = 0;
-  long long v = strtoll(s.c_str(), &end, 10);
-  if (errno != 0 || *end != '\0') return false;
-  *out = v;
-  return true;
+std::string ReplicaIp(const Client& c) {
+  if (c.repl != nullptr && !c.repl->announced_ip.empty()) return c.repl->announced_ip;
+  return c.peer().substr(0, c.peer().rfind(':'));
 }
 
-}  // namespace
-
-std::string Replication::RandomId() { return RandomHex(40); }
+ReplicaState& Replication::StateOf(Client* c) {
+  if (c->repl == nullptr) c->repl = std::make_unique<ReplicaState>();
+  return *c->repl;
+}
 
 void Replication::RestoreFromRdb(const std::string& replid, int64_t offset, int stream_db) {
   if (replid.size() != 40 || offset < 0) return;
@@ -101,10 +96,10 @@ void Replication::Feed(int db, const ArgList& argv) {
   encode_buf_.clear();
   if (db != last_db_) {
     std::string n = std::to_string(db);
-    AppendCommand(&encode_buf_, {"SELECT", n});
+    EncodeCommand(&encode_buf_, {"SELECT", n});
     last_db_ = db;
   }
-  AppendCommand(&encode_buf_, argv);
+  EncodeCommand(&encode_buf_, argv);
   FeedBytes(encode_buf_);
 }
 
@@ -144,10 +139,20 @@ void Replication::FreeBacklog() {
   last_db_ = -1;
 }
 
+void Replication::NewHistory() {
+  replid_ = RandomHex(40);
+  ClearReplid2();
+}
+
+void Replication::ClearReplid2() {
+  replid2_ = kNoReplid;
+  second_offset_ = -1;
+}
+
 void Replication::ShiftReplid() {
   replid2_ = replid_;
   second_offset_ = offset_ + 1;
-  replid_ = RandomId();
+  replid_ = RandomHex(40);
   MKDB_LOG(kNotice) << "Setting secondary replication ID to " << replid2_
                     << ", valid up to offset: " << second_offset_ << ". New replication ID is "
                     << replid_;
@@ -163,8 +168,7 @@ void Replication::Psync(Client* c, std::string_view replid, std::string_view off
     c->reply().Error("NOMASTERLINK Can't SYNC while not connected with my master");
     return;
   }
-  if (c->repl == nullptr) c->repl = std::make_unique<ReplicaState>();
-  c->repl->old_sync = sync_command;
+  StateOf(c).old_sync = sync_command;
   if (!sync_command && TryPartial(c, replid, offset_text)) return;
   if (!sync_command && replid != "?") ++sync_partial_err;
   StartFullSync(c);
@@ -172,7 +176,7 @@ void Replication::Psync(Client* c, std::string_view replid, std::string_view off
 
 bool Replication::TryPartial(Client* c, std::string_view replid, std::string_view offset_text) {
   int64_t want;
-  if (!ParseOffset(offset_text, &want)) return false;
+  if (!ParseInt64(offset_text, &want)) return false;
   const char* why = nullptr;
   if (replid != replid_ && (replid != replid2_ || want > second_offset_)) {
     why = "Replication ID mismatch";
@@ -215,9 +219,7 @@ void Replication::StartFullSync(Client* c) {
   MKDB_LOG(kNotice) << "Replica " << c->peer() << " asks for synchronization";
   if (backlog_ == nullptr) {
     // No stream was kept: a new history starts here.
-    ShiftReplid();
-    replid2_ = kNoReplid;
-    second_offset_ = -1;
+    NewHistory();
     EnsureBacklog();
   }
   const Config& cfg = server_->config();
@@ -376,25 +378,23 @@ bool Replication::Replconf(Client* c, const std::vector<std::string_view>& args,
     std::string_view val = args[i + 1];
     if (opt == "listening-port") {
       int64_t port;
-      if (!ParseOffset(val, &port)) {
+      if (!ParseInt64(val, &port)) {
         *error = "ERR value is not an integer or out of range";
         return false;
       }
-      if (c->repl == nullptr) c->repl = std::make_unique<ReplicaState>();
-      c->repl->listening_port = static_cast<int>(port);
+      StateOf(c).listening_port = static_cast<int>(port);
     } else if (opt == "ip-address") {
-      if (c->repl == nullptr) c->repl = std::make_unique<ReplicaState>();
-      c->repl->announced_ip = std::string(val);
+      StateOf(c).announced_ip = std::string(val);
     } else if (opt == "capa") {
-      if (c->repl == nullptr) c->repl = std::make_unique<ReplicaState>();
-      if (EqualsIgnoreCase(val, "eof")) c->repl->capa_eof = true;
-      if (EqualsIgnoreCase(val, "psync2")) c->repl->capa_psync2 = true;
+      ReplicaState& r = StateOf(c);
+      if (EqualsIgnoreCase(val, "eof")) r.capa_eof = true;
+      if (EqualsIgnoreCase(val, "psync2")) r.capa_psync2 = true;
     } else if (opt == "ack" || opt == "fack") {
       // From a replica: never answered.
       *reply_ok = false;
       if (!c->has(kClientReplica) || opt == "fack") return true;
       int64_t off;
-      if (!ParseOffset(val, &off)) return true;
+      if (!ParseInt64(val, &off)) return true;
       ReplicaState& r = *c->repl;
       if (off > r.ack_offset) r.ack_offset = off;
       r.ack_ms = NowMs();
@@ -474,9 +474,7 @@ void Replication::Cron() {
   if (!is_replica() && replicas_.empty() && backlog_ != nullptr && cfg.repl_backlog_ttl > 0 &&
       now / 1000 - no_replicas_since_s_ > cfg.repl_backlog_ttl) {
     // A new history will start with the next replica: forget the old one.
-    ShiftReplid();
-    replid2_ = kNoReplid;
-    second_offset_ = -1;
+    NewHistory();
     FreeBacklog();
     MKDB_LOG(kNotice) << "Replication backlog freed after " << cfg.repl_backlog_ttl
                       << " seconds without connected replicas.";

@@ -49,6 +49,9 @@ namespace memkeydb {
 class Server;
 class Client;
 
+// The replid2 of a history that continues no other.
+inline constexpr char kNoReplid[] = "0000000000000000000000000000000000000000";
+
 enum class ReplicaSyncState : uint8_t { kWaitBgsaveStart, kWaitBgsaveEnd, kSendBulk, kWaitAck, kOnline };
 
 // What a primary knows about one of its replicas.
@@ -65,6 +68,10 @@ struct ReplicaState {
   std::string pending;               // stream held back until its snapshot has been sent
 };
 
+// The address a replica is reported under (INFO slaveN, ROLE): the ip it announced, or the
+// one it connects from.
+std::string ReplicaIp(const Client& c);
+
 class Replication : public WriteSink {
  public:
   explicit Replication(Server* server);
@@ -75,6 +82,9 @@ class Replication : public WriteSink {
   // Start-up: the history found in the loaded RDB file (aux fields), and replicaof.
   void RestoreFromRdb(const std::string& replid, int64_t offset, int stream_db);
   void Start();
+
+  // One command as RESP, appended to *out (the stream's encoding and the handshake's).
+  static void EncodeCommand(std::string* out, const ArgList& argv);
 
   // --- the stream (WriteSink) ---
   void Feed(int db, const ArgList& argv) override;
@@ -162,7 +172,12 @@ class Replication : public WriteSink {
   void PutOnline(Client* c);
   void SendPings();
   void ShiftReplid();  // new replid, the old one as replid2 up to the current offset
-  static std::string RandomId();
+  void NewHistory();   // new replid continuing nothing (no replid2)
+  void ClearReplid2();
+  // A fresh ReplicaState for a client that speaks REPLCONF or PSYNC (kept if it has one).
+  static ReplicaState& StateOf(Client* c);
+  // Ends the link's master client (its history is kept for a PSYNC).
+  void DropMaster();
 
   // Replica side.
   void ConnectToPrimary();

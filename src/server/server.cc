@@ -521,8 +521,9 @@ bool Server::Execute(Client* c, const ArgList& args) {
       goto done;
     }
   }
-  if (!c->fake() && CommandMayWrite(c, cmd) && cmd->full_name != "ping" &&
-      replication_->TooFewGoodReplicas()) {
+  // The quorum test first: without min-replicas-to-write it is one comparison.
+  if (!c->fake() && replication_->TooFewGoodReplicas() && CommandMayWrite(c, cmd) &&
+      cmd->full_name != "ping") {
     Reject(c, cmd, "NOREPLICAS Not enough good replicas to write.");
     goto done;
   }

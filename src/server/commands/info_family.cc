@@ -489,8 +489,7 @@ void InfoReplication(Server& server, InfoText& t) {
   int64_t now_ms = NowMs();
   for (size_t i = 0; i < replicas.size(); ++i) {
     const Client* c = replicas[i];
-    std::string ip = c->repl->announced_ip;
-    if (ip.empty()) ip = c->peer().substr(0, c->peer().rfind(':'));
+    std::string ip = ReplicaIp(*c);
     t.Add("slave" + std::to_string(i),
           Format("ip=%s,port=%d,state=%s,offset=%lld,lag=%lld", ip.c_str(),
                  c->repl->listening_port, ReplicaStateName(c->repl->state),

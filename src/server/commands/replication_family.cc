@@ -86,10 +86,8 @@ void RoleCommand(CommandContext& ctx) {
     w.Integer(repl.offset());
     w.ArrayHeader(online.size());
     for (Client* c : online) {
-      std::string ip = c->repl->announced_ip;
-      if (ip.empty()) ip = c->peer().substr(0, c->peer().rfind(':'));
       w.ArrayHeader(3);
-      w.Bulk(ip);
+      w.Bulk(ReplicaIp(*c));
       w.Bulk(std::to_string(c->repl->listening_port));
       w.Bulk(std::to_string(c->repl->ack_offset));
     }
