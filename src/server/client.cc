@@ -13,6 +13,7 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "server/command_table.h"
 #include "server/replication.h"
 #include "server/server.h"
 
@@ -107,9 +108,24 @@ void Client::HandleReadable() {
   ProcessInput();
 }
 
+Command* Client::FindCommand(std::string_view name) {
+  if (looked_up_ != nullptr && name.size() == looked_up_len_ &&
+      memcmp(name.data(), looked_up_name_, name.size()) == 0) {
+    return looked_up_;
+  }
+  Command* cmd = CommandTable::Get().Find(name);
+  if (cmd != nullptr && name.size() <= sizeof(looked_up_name_)) {
+    looked_up_ = cmd;
+    looked_up_len_ = static_cast<uint8_t>(name.size());
+    memcpy(looked_up_name_, name.data(), name.size());
+  }
+  return cmd;
+}
+
 void Client::ProcessInput() {
   // CONFIG SET proto-max-bulk-len applies to connected clients too.
   parser_.set_limits({server_->config().proto_max_bulk_len});
+  server_->BeginInputBatch();
   while (in_pos_ < in_len_ &&
          !has(kClientCloseAsap | kClientCloseAfterReply | kClientPaused | kClientBlocked)) {
     parser_.set_authenticated(authenticated);
@@ -135,6 +151,7 @@ void Client::ProcessInput() {
       server_->replication().MasterApplied(this, std::string_view(in_ + in_pos_ - consumed, consumed));
     }
   }
+  server_->EndInputBatch();
   if (pending_output() > 0 || has(kClientCloseAfterReply)) server_->OnClientOutput(this);
 }
 

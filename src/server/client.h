@@ -81,6 +81,9 @@ class Client : public IoHandler {
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
   const Command* last_command = nullptr;
+  // The command the client named last, by its exact bytes: clients repeat one command name
+  // (pipelines, benchmarks, loops), and comparing a few bytes is cheaper than a table lookup.
+  Command* FindCommand(std::string_view name);
 
   // Transaction state.
   std::vector<std::vector<std::string>> multi_queue;
@@ -138,6 +141,9 @@ class Client : public IoHandler {
 
  private:
   Server* server_;
+  Command* looked_up_ = nullptr;  // FindCommand's cache: the command named looked_up_name_
+  uint8_t looked_up_len_ = 0;
+  char looked_up_name_[23] = {};
   int fd_;
   uint64_t id_;
   std::string peer_, local_, name_;

@@ -61,7 +61,9 @@ CommandTable& CommandTable::Get() {
 
 void CommandTable::Register(const CommandSpec* specs) {
   for (const CommandSpec* s = specs; s->name != nullptr; ++s) {
-    commands_[s->name] = MakeCommand(s, nullptr);
+    auto& slot = commands_[s->name];
+    slot = MakeCommand(s, nullptr);
+    by_name_[slot->spec->name] = slot.get();
   }
 }
 
@@ -72,8 +74,8 @@ Command* CommandTable::Find(std::string_view name) const {
     char c = name[i];
     buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
   }
-  auto it = commands_.find(std::string(buf, name.size()));
-  return it == commands_.end() ? nullptr : it->second.get();
+  auto it = by_name_.find(std::string_view(buf, name.size()));
+  return it == by_name_.end() ? nullptr : it->second;
 }
 
 Command* CommandTable::FindSub(const Command* cmd, std::string_view sub) {

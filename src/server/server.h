@@ -133,6 +133,16 @@ class Server : public KeyEvents {
   // Runs one command for `client`; the reply is appended to the client's output. Returns
   // false if the command was not run because clients are paused (the caller keeps the input).
   bool Execute(Client* client, const ArgList& args);
+  // Around the commands of one client's input batch: within it, the clock reading that ends a
+  // command also starts the next (see Call).
+  void BeginInputBatch() {
+    in_input_batch_ = true;
+    command_clock_us_ = 0;
+  }
+  void EndInputBatch() {
+    in_input_batch_ = false;
+    command_clock_us_ = 0;
+  }
   // Runs an already-checked command (EXEC runs its queue through this): handler, statistics,
   // slowlog, latency monitor.
   // `reprocessing`: a blocked client's command running again (server/blocking.h). Returns
@@ -310,6 +320,9 @@ class Server : public KeyEvents {
   std::vector<PendingWrite> pending_writes_;
   // Nesting of Call: 1 while a command runs, 2 inside EXEC's queued commands.
   int call_depth_ = 0;
+  // The clock reading that ended the latest command of the input batch being run, or 0.
+  int64_t command_clock_us_ = 0;
+  bool in_input_batch_ = false;
   Command* exec_command_ = nullptr;
   Config config_;
   EventLoop loop_;
