@@ -5,7 +5,7 @@
 #   make test       install dependencies, build, run every test (release + asan/ubsan)
 #   make debug      debug build in build-debug/
 #   make asan       asan+ubsan build in build-asan/
-#   make bench      side-by-side benchmarks against redis-server (bench/)
+#   make bench      the benchmark suite against redis-server (BENCHMARKS.md, bench/)
 
 DEPS := build-essential cmake ninja-build pkg-config \
         libmemkind-dev libnuma-dev libdaxctl-dev libhwloc-dev \
@@ -14,7 +14,7 @@ DEPS := build-essential cmake ninja-build pkg-config \
 JOBS ?= $(shell nproc)
 PY := /usr/bin/python3
 
-.PHONY: all build deps run test unit-test py-test debug asan asan-test bench clean
+.PHONY: all build deps run test unit-test py-test debug asan asan-test bench bench-more clean
 
 all: build
 
@@ -64,8 +64,12 @@ test: deps
 	$(MAKE) py-test
 	$(MAKE) asan-test
 
+# The suite (about 30 minutes): writes bench/results/suite-* and the table in BENCHMARKS.md.
 bench: deps build
-	$(PY) bench/compare.py
+	$(PY) bench/suite.py --publish
+
+# The older, narrower scripts: the tier controller over time, collections at 1M elements.
+bench-more: deps build
 	$(PY) bench/tiers.py
 	$(PY) bench/collections.py
 

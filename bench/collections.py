@@ -46,27 +46,10 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 from helpers.servers import memkeydb_binary, redis_binary, start_memkeydb, start_redis  # noqa: E402
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, HERE)
+from common import cpu_seconds, rss_bytes, used_memory  # noqa: E402
+
 PROBE_KEY = "__collections_bench_probe__"
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def rss_bytes(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def used_memory(srv):
-    with srv.connect() as c:
-        return int(c.info("memory")["used_memory"])
 
 
 def probe(srv, commands):

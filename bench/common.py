@@ -47,10 +47,13 @@ def cpu_seconds(pid):
 
 def proc_kb(pid, field, path="status"):
     """A `Field:  N kB` line of /proc/<pid>/<path>, in kB (0 if absent)."""
-    with open(f"/proc/{pid}/{path}") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
+    try:
+        with open(f"/proc/{pid}/{path}") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass  # the process (a forked child) has gone
     return 0
 
 

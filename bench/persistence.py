@@ -47,19 +47,11 @@ sys.path.insert(0, os.path.join(REPO, "tests"))
 from helpers.servers import (memkeydb_binary, redis_binary, start_memkeydb, start_redis,  # noqa: E402
                              start_server)
 
+sys.path.insert(0, HERE)
+from common import proc_kb  # noqa: E402
+
 SIZES = [64, 256, 1024, 4096, 16384]
 COLLECTION_KINDS = ["hash", "set", "zset", "list"]
-
-
-def proc_kb(pid, field, path="status"):
-    try:
-        with open(f"/proc/{pid}/{path}") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        pass
-    return 0
 
 
 def rss(pid):

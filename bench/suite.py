@@ -36,7 +36,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from common import (KMEM_ENV, REPO, RESULTS, cpu_seconds, encode, info, load_strings,  # noqa: E402
+from common import (KMEM_ENV, REPO, RESULTS, encode, info, load_strings,  # noqa: E402
                     machine, markdown_table, pipeline, ratio, rss_bytes, run_benchmark, stamp,
                     used_memory, write_results)
 from helpers.servers import start_memkeydb, start_redis  # noqa: E402

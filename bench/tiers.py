@@ -35,10 +35,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 sys.path.insert(0, HERE)
-from compare import load_strings, run_benchmark  # noqa: E402
+from common import KMEM_ENV, load_strings, run_benchmark  # noqa: E402
 from helpers.servers import start_memkeydb  # noqa: E402
 
-KMEM_ENV = dict(os.environ, MEMKIND_DAX_KMEM_NODES="0")
 MIN_SIZE, MAX_SIZE = 16, 1200
 
 
