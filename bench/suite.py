@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -65,6 +66,14 @@ def log(msg):
 # ---- throughput and CPU per operation ------------------------------------------------------
 
 
+def isolate(servers, running):
+    """Stops (SIGSTOP) every server but `running` (None: resumes all). An idle server is not
+    idle: its cron, and in ratio mode the tier controller's census and moves, would take CPU
+    from the measured one on this 2-core machine."""
+    for name, srv in servers.items():
+        os.kill(srv.proc.pid, signal.SIGCONT if running is None or name == running else signal.SIGSTOP)
+
+
 def one_test(srv, test, depth, size, args):
     """req/s and server CPU us/op of one redis-benchmark test against a running server."""
     requests = args.requests_p1 if depth == 1 else args.requests_p16
@@ -96,11 +105,14 @@ def throughput(factories, args, label):
                         servers[name].connect().execute("FLUSHALL")
                     for test in args.tests:
                         for name in order:
+                            isolate(servers, name)
                             rps, cpu = one_test(servers[name], test, depth, size, args)
                             samples.setdefault((test, depth, size), {}).setdefault(name, []).append((rps, cpu))
                     log(f"  [{label}] -d {size} -P {depth} round {rnd + 1}/{args.rounds} done")
+        isolate(servers, None)
         extra = {name: info(srv, "tiers") if srv.kind == "memkeydb" else {} for name, srv in servers.items()}
     finally:
+        isolate(servers, None)
         for srv in servers.values():
             srv.stop()
     out = {}
@@ -136,11 +148,13 @@ def latency(rate, args):
             order = list(servers) if rnd % 2 == 0 else list(servers)[::-1]
             for command in ("get", "set"):
                 for name in order:
+                    isolate(servers, name)
                     r = loadgen(servers[name].port, command, rate, args, seed + rnd)
                     if r["errors"] or r.get("missing"):
                         raise RuntimeError(f"loadgen against {name}: {r}")
                     samples.setdefault(command, {}).setdefault(name, []).append(r)
     finally:
+        isolate(servers, None)
         for srv in servers.values():
             srv.stop()
     return {command: {name: {p: statistics.median(r[p + "_us"] for r in runs)
