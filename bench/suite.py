@@ -101,6 +101,7 @@ def throughput(factories, args, label):
             for depth in args.pipelines:
                 for rnd in range(args.rounds):
                     order = names if rnd % 2 == 0 else names[::-1]
+                    isolate(servers, None)
                     for name in order:
                         servers[name].connect().execute("FLUSHALL")
                     for test in args.tests:
