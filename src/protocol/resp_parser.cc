@@ -187,6 +187,7 @@ void RequestParser::Reset() {
   bulk_len_ = 0;
   last_len_ = 0;
   spans_.clear();
+  span_count_ = 0;
   args_.clear();
   inline_storage_.clear();
 }
@@ -197,9 +198,10 @@ void RequestParser::BeginRequest(State state) {
   scan_ = 0;
   line_end_hidden_ = false;
   last_len_ = 0;
+  // spans_ keeps its size between requests (its slots are overwritten, not rebuilt).
   if (spans_.capacity() > kMaxRetainedArgs) std::vector<Span>().swap(spans_);
   if (args_.capacity() > kMaxRetainedArgs) std::vector<std::string_view>().swap(args_);
-  spans_.clear();
+  span_count_ = 0;
   inline_storage_.clear();
 }
 
@@ -278,9 +280,11 @@ RequestParser::Result RequestParser::ParseInline(const char* buf, size_t len) {
   }
   size_t line_len = newline;
   if (line_len > 0 && buf[line_len - 1] == '\r') --line_len;
+  spans_.clear();
   if (!SplitLine(std::string_view(buf, line_len), &spans_, &inline_storage_)) {
     return Fail("Protocol error: unbalanced quotes in request");
   }
+  span_count_ = spans_.size();
   pos_ = newline + 1;
   return Result::kCommand;
 }
@@ -309,7 +313,8 @@ RequestParser::Result RequestParser::ParseMultibulk(const char* buf, size_t len)
       return Result::kCommand;
     }
     args_left_ = count;
-    spans_.reserve(static_cast<size_t>(std::min(count, kMaxArgsReserve)));
+    const auto slots = static_cast<size_t>(std::min(count, kMaxArgsReserve));
+    if (spans_.size() < slots) spans_.resize(slots);
     StartBulkLengthLine(cr + 2);
   }
   while (true) {
@@ -347,7 +352,10 @@ RequestParser::Result RequestParser::ParseMultibulk(const char* buf, size_t len)
     // The two bytes after the data are skipped unchecked, as Redis does.
     const uint64_t needed = static_cast<uint64_t>(bulk_len_) + 2;
     if (len - pos_ < needed) return Result::kNeedMore;
-    spans_.push_back({pos_, static_cast<size_t>(bulk_len_), false});
+    // Stored by index into slots sized at the count line: GCC kept push_back out of line here,
+    // 3% of the CPU of a pipelined GET.
+    if (span_count_ == spans_.size()) [[unlikely]] spans_.resize(std::max<size_t>(8, span_count_ * 2));
+    spans_[span_count_++] = {pos_, static_cast<size_t>(bulk_len_), false};
     const size_t next = pos_ + static_cast<size_t>(needed);
     if (--args_left_ == 0) {
       pos_ = next;
@@ -358,8 +366,8 @@ RequestParser::Result RequestParser::ParseMultibulk(const char* buf, size_t len)
 }
 
 void RequestParser::BuildArgs(const char* buf) {
-  args_.resize(spans_.size());
-  for (size_t i = 0; i < spans_.size(); ++i) {
+  args_.resize(span_count_);
+  for (size_t i = 0; i < span_count_; ++i) {
     const Span& s = spans_[i];
     const char* base = s.owned ? inline_storage_.data() : buf;
     args_[i] = std::string_view(base + s.offset, s.length);

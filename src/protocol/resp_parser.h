@@ -140,7 +140,8 @@ class RequestParser {
   int64_t args_left_ = 0;         // multibulk arguments still to read
   int64_t bulk_len_ = 0;          // length of the bulk being read
   size_t last_len_ = 0;           // len of the latest call that returned kNeedMore
-  std::vector<Span> spans_;
+  std::vector<Span> spans_;  // [0, span_count_) are the request's arguments so far
+  size_t span_count_ = 0;
   std::vector<std::string_view> args_;
   std::string inline_storage_;
   std::string error_;
