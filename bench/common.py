@@ -13,6 +13,7 @@ import platform
 import socket
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -68,6 +69,17 @@ def info(srv, section):
 
 def used_memory(srv):
     return int(info(srv, "memory")["used_memory"])
+
+
+def settle(srv, limit=60):
+    """Waits (up to `limit` s) for memkeydb's tier controller to hold or give up (or to be off);
+    returns the last INFO tiers."""
+    deadline = time.monotonic() + limit
+    while True:
+        t = info(srv, "tiers")
+        if t.get("controller_state") in ("holding", "unreachable", "off") or time.monotonic() > deadline:
+            return t
+        time.sleep(0.2)
 
 
 # ---- loading -------------------------------------------------------------------------------

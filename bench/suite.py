@@ -38,8 +38,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from common import (KMEM_ENV, REPO, RESULTS, encode, info, load_strings,  # noqa: E402
-                    machine, markdown_table, pipeline, ratio, rss_bytes, run_benchmark, stamp,
-                    used_memory, write_results)
+                    machine, markdown_table, pipeline, ratio, rss_bytes, run_benchmark, settle,
+                    stamp, used_memory, write_results)
 from helpers.servers import start_memkeydb, start_redis  # noqa: E402
 
 TESTS = "set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100,mset"
@@ -182,16 +182,6 @@ def grown(factory, load):
         return used_memory(srv) - used0, rss_bytes(srv.proc.pid) - rss0, tiers
     finally:
         srv.stop()
-
-
-def settle(srv, limit=60):
-    """Waits (up to `limit` s) for the tier controller to hold or give up; returns INFO tiers."""
-    deadline = time.monotonic() + limit
-    while True:
-        t = info(srv, "tiers")
-        if t.get("controller_state", "holding") in ("holding", "unreachable", "off") or time.monotonic() > deadline:
-            return t
-        time.sleep(0.5)
 
 
 def memory(args):

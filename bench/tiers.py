@@ -21,11 +21,9 @@ Writes bench/results/tiers-<time>.{md,csv,png}.
 import argparse
 import csv
 import datetime
-import io
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,7 +33,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 sys.path.insert(0, HERE)
-from common import KMEM_ENV, load_strings, run_benchmark  # noqa: E402
+from common import KMEM_ENV, encode, load_strings, pipeline, run_benchmark, settle  # noqa: E402
 from helpers.servers import start_memkeydb  # noqa: E402
 
 MIN_SIZE, MAX_SIZE = 16, 1200
@@ -45,27 +43,9 @@ def info(conn, section):
     return conn.info(section)
 
 
-def send(port, commands, batch=5000):
-    """Pipelines raw commands (lists of bytes) and waits for every reply line."""
-    s = socket.create_connection(("127.0.0.1", port))
-    for start in range(0, len(commands), batch):
-        chunk = commands[start:start + batch]
-        buf = io.BytesIO()
-        for cmd in chunk:
-            buf.write(b"*%d\r\n" % len(cmd))
-            for a in cmd:
-                buf.write(b"$%d\r\n%s\r\n" % (len(a), a))
-        s.sendall(buf.getvalue())
-        got, pending = 0, b""
-        while got < len(chunk):
-            data = s.recv(1 << 20)
-            if not data:
-                raise RuntimeError("server closed the connection")
-            pending += data
-            lines = pending.split(b"\r\n")
-            pending = lines.pop()
-            got += len(lines)
-    s.close()
+def send(port, commands):
+    """Pipelines raw commands (lists of bytes) and waits for their one-line replies."""
+    pipeline(port, (encode(c) for c in commands), 5000)
 
 
 def value(i, size):
@@ -190,15 +170,6 @@ def draw(sampler, path):
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print("chart:", path)
-
-
-def settle(srv, limit=60):
-    conn = srv.connect()
-    start = time.monotonic()
-    while time.monotonic() - start < limit:
-        if info(conn, "tiers")["controller_state"] in ("holding", "unreachable", "off"):
-            return
-        time.sleep(0.2)
 
 
 def throughput(args):
